@@ -1,0 +1,65 @@
+"""The application factory: configuration, extensions, blueprints, CLI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from studyapp import config as config_module
+from studyapp.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
+    env_name = os.environ.get("STUDYAPP_ENV_NAME", "development")
+    if test_config and "ENV_NAME" in test_config:
+        env_name = test_config["ENV_NAME"]
+    defaults = config_module.Production if env_name == "production" else config_module.Defaults
+    app.config.from_object(defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("STUDYAPP")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = Path(app.instance_path) / "studyapp.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+
+
+def _normalise_db_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build and configure a studyapp Flask application."""
+    app = Flask(__name__, instance_relative_config=True)
+    _configure(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+
+    from studyapp import security
+
+    security.init_app(app)
+
+    from studyapp.web import register_blueprints
+
+    register_blueprints(app)
+
+    from studyapp import cli
+
+    cli.init_app(app)
+    return app

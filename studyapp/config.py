@@ -1,0 +1,44 @@
+"""Default settings. ``instance/config.py`` and ``STUDYAPP_*`` environment variables override them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# The development key is public (it is in this file); production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Defaults:
+    """Settings every environment starts from."""
+
+    ENV_NAME = "development"  # STUDYAPP_ENV_NAME=production turns on the production checks
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    MAX_CONTENT_LENGTH = 512 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "studyapp_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Login throttling: Redis when REDIS_URL is set (shared by all workers), else per process.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    HSTS = False  # send Strict-Transport-Security (set when served over HTTPS)
+    SEED_DIR: str | None = None  # defaults to the repository's seed/
+    BANK_SEED = 0  # the generator's seed for the question bank
+
+
+class Production(Defaults):
+    """What STUDYAPP_ENV_NAME=production changes."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True

@@ -1,0 +1,119 @@
+"""Accounts: sign-up, password checks, session versions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+
+from studyapp.extensions import db
+from studyapp.models import Role, User
+from studyapp.services import ServiceError
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@lru_cache(maxsize=4)
+def hasher(profile: str = "RFC_9106_LOW_MEMORY") -> PasswordHasher:
+    """An argon2id hasher. The default profile (64 MiB, t=3, p=4) exceeds OWASP's minimum."""
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
+
+
+_profile = "RFC_9106_LOW_MEMORY"
+
+
+def set_hash_profile(profile: str) -> None:
+    """Choose the argon2 profile (tests use a cheap one; production keeps the default)."""
+    global _profile
+    _profile = profile
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return hasher(_profile).hash(password)
+
+
+def check_password_rules(password: str) -> None:
+    """Length only: at least 8 characters, long passphrases welcome, no composition rules."""
+    if len(password) < MIN_PASSWORD:
+        raise ServiceError(f"Use at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise ServiceError(f"Use at most {MAX_PASSWORD} characters.")
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def create_user(
+    email: str, name: str, password: str, *, role: Role = Role.STUDENT, demo: bool = False
+) -> User:
+    """Create an account; refuses a taken email or a too-short password."""
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email):
+        raise ServiceError("Enter a valid email address.")
+    name = " ".join(name.split())
+    if not name:
+        raise ServiceError("Enter your name.")
+    check_password_rules(password)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ServiceError("An account with that email already exists.")
+    user = User(email=email, name=name, password_hash=hash_password(password), role=role, demo=demo)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+# A real hash to verify against when the email is unknown, so both paths cost the same.
+_DUMMY_HASH: str | None = None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, else None."""
+    global _DUMMY_HASH
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password("not a real password")
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(user.password_hash, password) or not user.active:
+        return None
+    if hasher(_profile).check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return hasher(_profile).verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def end_sessions(user: User) -> None:
+    """Invalidate every session of this user (logout, password change)."""
+    db.session.execute(
+        update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
+    )
+    db.session.refresh(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; ends every other session."""
+    if not _verify(user.password_hash, current):
+        raise ServiceError("Your current password is not correct.")
+    check_password_rules(new)
+    user.password_hash = hash_password(new)
+    end_sessions(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate or reactivate an account; a deactivated user is out on the next request."""
+    user.active = active

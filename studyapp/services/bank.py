@@ -1,0 +1,129 @@
+"""The question bank in the database: syncing it from the generator, and reading it back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from studyapp.core.essay import Essay, load_essay
+from studyapp.core.facts import Fact, load_facts
+from studyapp.core.questions import Question as CoreQuestion
+from studyapp.core.questions import generate_bank
+from studyapp.db import utcnow
+from studyapp.extensions import db
+from studyapp.models import Question, QuestionFact
+
+
+@lru_cache(maxsize=1)
+def essay() -> Essay:
+    """The essay (parsed once per process)."""
+    return load_essay()
+
+
+@lru_cache(maxsize=1)
+def facts() -> tuple[Fact, ...]:
+    """The fact base (parsed once per process)."""
+    return load_facts()
+
+
+@lru_cache(maxsize=1)
+def facts_by_id() -> dict[str, Fact]:
+    """Facts keyed by id."""
+    return {f.id: f for f in facts()}
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: int
+    updated: int
+    dropped: int
+    total: int
+
+
+def sync_bank(seed: int = 0) -> SyncResult:
+    """Bring the question table in line with a freshly generated bank (idempotent).
+
+    Ids come from content, so unchanged items keep their rows and every learner's history;
+    items the generator no longer makes are kept but leave the bank (``in_bank`` false).
+    """
+    bank = generate_bank(essay(), facts(), seed=seed)
+    existing = {q.id: q for q in db.session.scalars(select(Question))}
+    added = updated = 0
+    now = utcnow()
+    for item in bank.questions:
+        data = item.to_dict()
+        row = existing.pop(item.id, None)
+        if row is None:
+            row = Question(id=item.id, created_at=now)
+            row.facts = [QuestionFact(fact_id=f) for f in dict.fromkeys(item.fact_ids)]
+            db.session.add(row)
+            added += 1
+        elif row.data == data and row.in_bank:
+            continue
+        else:
+            updated += 1
+            if sorted(row.fact_ids) != sorted(set(item.fact_ids)):
+                row.facts = [QuestionFact(fact_id=f) for f in dict.fromkeys(item.fact_ids)]
+        row.type = str(item.type)
+        row.section = item.source.section
+        row.prompt = item.prompt
+        row.data = data
+        row.in_bank = True
+    dropped = 0
+    for row in existing.values():
+        if row.in_bank:
+            row.in_bank = False
+            dropped += 1
+    db.session.commit()
+    _core_cache.clear()
+    return SyncResult(added, updated, dropped, len(bank.questions))
+
+
+_core_cache: dict[str, CoreQuestion] = {}
+
+
+def core_question(row: Question) -> CoreQuestion:
+    """The pure-core question for a row (cached per process: ids are derived from content)."""
+    item = _core_cache.get(row.id)
+    if item is None:
+        item = _core_cache[row.id] = CoreQuestion.from_dict(row.data)
+    return item
+
+
+def usable_questions_query():
+    """Select questions that may be studied or drawn into quizzes (in the bank, not retired)."""
+    return select(Question).where(Question.in_bank.is_(True), Question.retired_at.is_(None))
+
+
+def filter_questions(
+    *,
+    section: str | None = None,
+    qtype: str | None = None,
+    fact_id: str | None = None,
+    include_retired: bool = False,
+):
+    """A select of bank questions matching the filters, in a stable order."""
+    stmt = select(Question).where(Question.in_bank.is_(True))
+    if not include_retired:
+        stmt = stmt.where(Question.retired_at.is_(None))
+    if section:
+        stmt = stmt.where(Question.section == section)
+    if qtype:
+        stmt = stmt.where(Question.type == qtype)
+    if fact_id:
+        stmt = stmt.where(
+            Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
+        )
+    return stmt.order_by(Question.section, Question.type, Question.id)
+
+
+def questions_by_ids(ids: Iterable[str]) -> dict[str, Question]:
+    """Load many questions in one query."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Question).where(Question.id.in_(ids)))
+    return {q.id: q for q in rows}

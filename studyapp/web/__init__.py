@@ -1,0 +1,63 @@
+"""The Flask shell: one blueprint per feature, each with its views and forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from importlib import import_module
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+FEATURES = ("main", "auth", "essay", "study", "quiz", "instructor", "api")
+
+
+def register_blueprints(app: Flask) -> None:
+    """Import each feature package and register its blueprint ``bp``."""
+    for name in FEATURES:
+        module = import_module(f"studyapp.web.{name}")
+        app.register_blueprint(module.bp)
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["emphasis"] = emphasis
+    app.jinja_env.globals["QUESTION_TYPE_LABELS"] = QUESTION_TYPE_LABELS
+
+
+QUESTION_TYPE_LABELS = {
+    "multiple_choice": "Multiple choice",
+    "cloze": "Fill the blank",
+    "true_false": "True or false",
+    "short_answer": "Short answer",
+    "ordering": "Ordering",
+    "matching": "Matching",
+    "explain": "Explain why",
+}
+
+
+def localtime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
+    """Format an aware UTC datetime in the current user's time zone."""
+    if value is None:
+        return "—"
+    tz = "UTC"
+    if getattr(current_user, "is_authenticated", False):
+        tz = current_user.timezone or "UTC"
+    local = value.astimezone(ZoneInfo(tz))
+    suffix = "" if tz == "UTC" else f" ({local.tzname()})"
+    return local.strftime(fmt) + (suffix if tz != "UTC" else " UTC")
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """0.873 -> '87%'; None -> '—'."""
+    if value is None:
+        return "—"
+    return f"{100 * value:.{digits}f}%"
+
+
+_EMPHASIS = re.compile(r"\*([^*]+)\*")
+
+
+def emphasis(markup: str) -> Markup:
+    """Render the essay's *emphasis* as <em> after escaping everything else."""
+    return Markup(_EMPHASIS.sub(r"<em>\1</em>", str(escape(markup))))

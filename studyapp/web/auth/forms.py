@@ -1,0 +1,74 @@
+"""Account forms."""
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, ValidationError
+
+from studyapp.services.accounts import MAX_PASSWORD, MIN_PASSWORD
+
+_password = [DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
+
+
+class SignupForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        "Password",
+        validators=_password,
+        description=f"At least {MIN_PASSWORD} characters. A passphrase of several words is best.",
+    )
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired()])
+    new = PasswordField("New password", validators=_password)
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("new", "Passwords differ.")]
+    )
+
+
+_ZONES = sorted(available_timezones())
+
+
+def _valid_zone(form: object, field: SelectField) -> None:
+    if field.data not in _ZONES:
+        raise ValidationError("Choose a time zone from the list.")
+
+
+class SettingsForm(FlaskForm):
+    timezone = SelectField("Time zone", choices=[(z, z) for z in _ZONES], validators=[_valid_zone])
+    rollover_hour = IntegerField(
+        "New day starts at (hour)",
+        validators=[NumberRange(0, 23)],
+        description="Reviews done before this hour count for the previous day.",
+    )
+    desired_retention = DecimalField(
+        "Desired retention",
+        places=2,
+        validators=[NumberRange(0.70, 0.97, "Choose between 0.70 and 0.97.")],
+        description="How likely you want to be to remember a card when it is due (0.70–0.97).",
+    )
+    new_cards_per_day = IntegerField(
+        "New cards per day", validators=[NumberRange(0, 500, "Choose between 0 and 500.")]
+    )
