@@ -1,4 +1,4 @@
-"""Default settings. ``instance/config.py`` and ``STUDYAPP_*`` environment variables override them."""
+"""Default settings; `instance/config.py` and `STUDYAPP_*` environment variables override them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Use cases over the database: one function per thing a user does. No request, flash or templates."""
+"""Use cases over the database, one function each. No request, flash or templates here."""
 
 
 class ServiceError(Exception):

@@ -48,7 +48,7 @@ def seed_demo() -> Iterator[str]:
         if s.id not in enrolled:
             db.session.add(Enrollment(course_id=course.id, user_id=s.id))
     db.session.commit()
-    yield "Demo accounts (password for each: %s):" % DEMO_PASSWORD
+    yield f"Demo accounts (password for each: {DEMO_PASSWORD}):"
     yield f"  instructor: {teacher.email}"
     for s in students:
         yield f"  student:    {s.email}"
