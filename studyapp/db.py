@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
 
 
 def utcnow() -> datetime:
@@ -43,7 +43,7 @@ class UTCDateTime(sa.TypeDecorator):
 class Base(DeclarativeBase):
     """Declarative base: every ``Mapped[datetime]`` column is an aware UTC datetime."""
 
-    type_annotation_map = {datetime: UTCDateTime}
+    registry = registry(type_annotation_map={datetime: UTCDateTime})
 
 
 # SQLite settings applied to every new connection (see README, "Data"):
