@@ -14,7 +14,7 @@ from studyapp.extensions import db
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (init_db, seed, export_questions, create_instructor):
+    for command in (init_db, seed, export_questions, create_instructor, set_active):
         app.cli.add_command(command)
 
 
@@ -96,3 +96,20 @@ def create_instructor(email: str, name: str, password: str) -> None:
 def _where() -> str:
     url = db.engine.url
     return url.database if url.get_backend_name() == "sqlite" else url.render_as_string(True)
+
+
+@click.command("set-active")
+@click.argument("email")
+@click.option("--active/--inactive", default=False, help="Reactivate instead of deactivating.")
+def set_active(email: str, active: bool) -> None:
+    """Deactivate (or reactivate) an account; a deactivated user is logged out at once."""
+    from studyapp.models import User
+    from studyapp.services.accounts import normalise_email
+    from studyapp.services.accounts import set_active as set_user_active
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account with email {email}.")
+    set_user_active(user, active)
+    db.session.commit()
+    click.echo(f"{user.email} is now {'active' if active else 'deactivated'}.")
