@@ -41,6 +41,8 @@ class Fact:
     role: str | None = None  # for people: the role the essay gives them
     reasons: tuple[str, ...] = ()  # for causes: the reasons the essay gives
     explanation: str | None = None
+    exclude: tuple[str, ...] = ()  # values the essay also supports: never offered as wrong
+    skip_types: tuple[str, ...] = ()  # question types this fact must not be turned into
 
     @property
     def accepted(self) -> tuple[str, ...]:
@@ -49,7 +51,16 @@ class Fact:
 
 
 _REQUIRED = ("id", "kind", "statement", "answer", "section", "evidence", "question", "topic")
-_OPTIONAL = {"aliases", "category", "date", "role", "reasons", "explanation"}
+_OPTIONAL = {
+    "aliases",
+    "category",
+    "date",
+    "role",
+    "reasons",
+    "explanation",
+    "exclude",
+    "skip_types",
+}
 
 
 def _fact(entry: dict) -> Fact:
@@ -82,6 +93,8 @@ def _fact(entry: dict) -> Fact:
         role=entry.get("role"),
         reasons=tuple(entry.get("reasons", ())),
         explanation=entry.get("explanation"),
+        exclude=tuple(entry.get("exclude", ())),
+        skip_types=tuple(entry.get("skip_types", ())),
     )
 
 

@@ -1,0 +1,99 @@
+"""The question engine: turns the fact base into a checked bank of quiz items.
+
+Each question type is one module under ``types/`` registered in ``GENERATORS``; every generated
+item passes the item-writing checks in ``checks.py`` or is dropped and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from studyapp.core.essay import Essay, load_essay
+from studyapp.core.facts import Fact, load_facts
+from studyapp.core.questions.checks import problems_with
+from studyapp.core.questions.context import Context
+from studyapp.core.questions.model import Question, QuestionType, Source, make_id
+from studyapp.core.questions.types import (
+    cloze,
+    explain,
+    matching,
+    multiple_choice,
+    ordering,
+    short_answer,
+    true_false,
+)
+
+__all__ = [
+    "GENERATORS",
+    "Bank",
+    "Question",
+    "QuestionType",
+    "Rejected",
+    "Source",
+    "generate_bank",
+    "make_id",
+    "seed_bank",
+]
+
+log = logging.getLogger("studyapp.questions")
+
+Generator = Callable[[Context], Iterator[Question]]
+
+GENERATORS: dict[QuestionType, Generator] = {
+    QuestionType.MULTIPLE_CHOICE: multiple_choice.generate,
+    QuestionType.CLOZE: cloze.generate,
+    QuestionType.TRUE_FALSE: true_false.generate,
+    QuestionType.SHORT_ANSWER: short_answer.generate,
+    QuestionType.ORDERING: ordering.generate,
+    QuestionType.MATCHING: matching.generate,
+    QuestionType.EXPLAIN: explain.generate,
+}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A generated item that failed the checks, with the reasons."""
+
+    candidate: Question
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The checked items, and those that were dropped."""
+
+    questions: tuple[Question, ...]
+    rejected: tuple[Rejected, ...]
+
+    def by_type(self, qtype: QuestionType) -> list[Question]:
+        """The items of one type."""
+        return [q for q in self.questions if q.type == qtype]
+
+
+def generate_bank(essay: Essay, facts: Sequence[Fact], *, seed: int = 0) -> Bank:
+    """Generate every type from the facts, deterministically for a seed, and check each item."""
+    ctx = Context(essay, tuple(facts), seed)
+    kept: list[Question] = []
+    rejected: list[Rejected] = []
+    seen: set[str] = set()
+    for qtype, generator in GENERATORS.items():
+        for item in generator(ctx):
+            problems = problems_with(item, essay)
+            if item.id in seen:
+                problems.append("duplicate id")
+            if problems:
+                log.info("dropped %s %s: %s", qtype, item.id, "; ".join(problems))
+                rejected.append(Rejected(item, tuple(problems)))
+                continue
+            seen.add(item.id)
+            kept.append(item)
+    return Bank(tuple(kept), tuple(rejected))
+
+
+@lru_cache(maxsize=4)
+def seed_bank(seed: int = 0) -> Bank:
+    """The bank generated from the seed essay and fact base (cached)."""
+    return generate_bank(load_essay(), load_facts(), seed=seed)

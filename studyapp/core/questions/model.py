@@ -1,0 +1,129 @@
+"""The question as plain data, and its stable export form."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+Options = tuple[str, ...] | dict[str, tuple[str, ...]] | None
+Answer = str | bool | tuple[str, ...] | tuple[tuple[str, str], ...]
+
+
+class QuestionType(StrEnum):
+    MULTIPLE_CHOICE = "multiple_choice"
+    CLOZE = "cloze"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+    ORDERING = "ordering"
+    MATCHING = "matching"
+    EXPLAIN = "explain"
+
+
+_PREFIX = {
+    QuestionType.MULTIPLE_CHOICE: "mc",
+    QuestionType.CLOZE: "cz",
+    QuestionType.TRUE_FALSE: "tf",
+    QuestionType.SHORT_ANSWER: "sa",
+    QuestionType.ORDERING: "or",
+    QuestionType.MATCHING: "ma",
+    QuestionType.EXPLAIN: "ex",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where in the essay a question comes from."""
+
+    section: str
+    quote: str
+    sentence_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """One quiz item."""
+
+    id: str
+    type: QuestionType
+    prompt: str
+    options: Options
+    answer: Answer
+    accept: tuple[str, ...]
+    explanation: str
+    source: Source
+    fact_ids: tuple[str, ...]
+
+    @property
+    def section(self) -> str:
+        return self.source.section
+
+    def to_dict(self) -> dict[str, Any]:
+        """The question in the stable export schema (JSON-serialisable)."""
+        options: Any
+        if isinstance(self.options, dict):
+            options = {"left": list(self.options["left"]), "right": list(self.options["right"])}
+        elif self.options is None:
+            options = None
+        else:
+            options = list(self.options)
+        answer: Any = self.answer
+        if isinstance(answer, tuple):
+            answer = [list(a) if isinstance(a, tuple) else a for a in answer]
+        return {
+            "id": self.id,
+            "type": str(self.type),
+            "prompt": self.prompt,
+            "options": options,
+            "answer": answer,
+            "accept": list(self.accept),
+            "explanation": self.explanation,
+            "source": {
+                "section": self.source.section,
+                "quote": self.source.quote,
+                "sentence_id": self.source.sentence_id,
+            },
+            "fact_ids": list(self.fact_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Question:
+        """Rebuild a question from its export form."""
+        qtype = QuestionType(data["type"])
+        raw_options = data.get("options")
+        options: Options
+        if isinstance(raw_options, dict):
+            options = {"left": tuple(raw_options["left"]), "right": tuple(raw_options["right"])}
+        elif raw_options is None:
+            options = None
+        else:
+            options = tuple(raw_options)
+        raw_answer = data["answer"]
+        answer: Answer
+        if qtype == QuestionType.MATCHING:
+            answer = tuple((str(a), str(b)) for a, b in raw_answer)
+        elif qtype == QuestionType.ORDERING:
+            answer = tuple(raw_answer)
+        else:
+            answer = raw_answer
+        source = data["source"]
+        return cls(
+            id=data["id"],
+            type=qtype,
+            prompt=data["prompt"],
+            options=options,
+            answer=answer,
+            accept=tuple(data.get("accept") or ()),
+            explanation=data["explanation"],
+            source=Source(source["section"], source["quote"], source.get("sentence_id")),
+            fact_ids=tuple(data["fact_ids"]),
+        )
+
+
+def make_id(qtype: QuestionType, fact_ids: tuple[str, ...], variant: str = "") -> str:
+    """A stable id from what defines the item (type, facts, variant), not from option order."""
+    digest = hashlib.sha1(
+        "|".join([str(qtype), *fact_ids, variant]).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()
+    return f"{_PREFIX[qtype]}-{digest[:12]}"

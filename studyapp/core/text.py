@@ -1,0 +1,126 @@
+"""Text helpers shared by question generation and answer checking."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    }
+)  # fmt: skip
+_ARTICLES = ("the ", "a ", "an ")
+_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "as", "is", "was", "were", "be", "been", "being", "did", "do", "does", "which", "what", "who", "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "his", "her", "their", "its", "into", "than", "then", "there", "after", "before", "during", "about", "against", "between", "under", "over", "up", "down", "out", "off", "again", "further", "once", "not", "no", "nor", "only", "own", "same", "so", "too", "very", "can", "will", "just", "should", "now", "our", "two", "one", "has", "had", "have", "having", "i", "me", "my", "we", "you", "your", "they", "them", "he", "she", "him", "s"]
+)
+
+
+def unify(text: str) -> str:
+    """Curly quotes and dashes to their plain forms, whitespace collapsed."""
+    return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
+
+
+def strip_accents(text: str) -> str:
+    """Dubček -> Dubcek."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize(text: str) -> str:
+    """Fold an answer for comparison: accents, case, quotes, hyphens, punctuation, articles.
+
+    Idempotent: ``normalize(normalize(x)) == normalize(x)``.
+    """
+    folded = strip_accents(unify(text)).casefold()
+    folded = folded.replace("-", " ").replace("'", "")
+    folded = _NON_WORD.sub(" ", folded).replace("_", " ")
+    folded = _SPACES.sub(" ", folded).strip()
+    changed = True
+    while changed:
+        changed = False
+        for article in _ARTICLES:
+            if folded.startswith(article) and len(folded) > len(article):
+                folded = folded[len(article) :]
+                changed = True
+    return folded
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a text that carry meaning (stopwords and short words dropped)."""
+    return {w for w in normalize(text).split() if w not in STOPWORDS and len(w) > 2}
+
+
+def has_digit(text: str) -> bool:
+    """Whether the text holds a number (such answers are never matched fuzzily)."""
+    return any(c.isdigit() for c in text)
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+MONTH_NAMES = (
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+)
+
+DateParts = tuple[int, int | None, int | None]
+
+
+def parse_date(text: str) -> DateParts | None:
+    """Read a date written as the essay does or in common numeric forms.
+
+    "1969" -> (1969, None, None); "March 1969", "Mar. 1969", "1969-03", "03/1969" ->
+    (1969, 3, None); "September 30, 1969", "30 September 1969", "1969-09-30" -> (1969, 9, 30).
+    Anything else (including "late 1964" or "the 1960s") -> None.
+    """
+    t = unify(text).casefold().replace(",", " ").replace(".", " ")
+    t = _SPACES.sub(" ", t).strip()
+    if re.fullmatch(r"\d{4}", t):
+        return (int(t), None, None)
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", t)
+    if m:
+        return _checked(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+    m = re.fullmatch(r"(\d{1,2})/(\d{4})", t)
+    if m:
+        return _checked(int(m.group(2)), int(m.group(1)), None)
+    words = t.split()
+    if len(words) == 2 and words[0] in MONTHS and re.fullmatch(r"\d{4}", words[1]):
+        return _checked(int(words[1]), MONTHS[words[0]], None)
+    if len(words) == 3:
+        if words[0] in MONTHS and words[1].isdigit() and re.fullmatch(r"\d{4}", words[2]):
+            return _checked(int(words[2]), MONTHS[words[0]], int(words[1]))
+        if words[1] in MONTHS and words[0].isdigit() and re.fullmatch(r"\d{4}", words[2]):
+            return _checked(int(words[2]), MONTHS[words[1]], int(words[0]))
+    return None
+
+
+def _checked(year: int, month: int | None, day: int | None) -> DateParts | None:
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= 31:
+        return None
+    return (year, month, day)
+
+
+def format_date(parts: DateParts) -> str:
+    """(1969, 3, None) -> "March 1969", in the essay's style."""
+    year, month, day = parts
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{MONTH_NAMES[month - 1]} {year}"
+    return f"{MONTH_NAMES[month - 1]} {day}, {year}"
