@@ -46,8 +46,8 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
     else:
         url = f"sqlite:///{tmp_path / 'migrate.sqlite'}"
     app = create_app(_base_config(url, tmp_path))
-    revisions = _revisions(app)
     with app.app_context():
+        revisions = _revisions(app)
         directory = app.extensions["migrate"].directory
         upgrade(directory=directory, revision=revisions[0])
         with db.engine.begin() as conn:

@@ -94,11 +94,11 @@ def test_production_cookie_flags(template_db, tmp_path):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.debug is False
     with app.app_context():
-        user = make_user()
+        email = make_user().email
     client = app.test_client()
     response = client.post(
         "/account/login",
-        data={"email": user.email, "password": PASSWORD},
+        data={"email": email, "password": PASSWORD},
         base_url="https://localhost",
     )
     cookie = response.headers["Set-Cookie"]

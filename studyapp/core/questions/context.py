@@ -12,7 +12,29 @@ from studyapp.core.facts import Fact, FactKind
 from studyapp.core.questions.model import Source
 from studyapp.core.text import content_words, format_date, normalize, parse_date
 
-WORD_NUMBERS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+WORD_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
 _MILLION = re.compile(r"^(\w+) million$")
 
@@ -126,9 +148,12 @@ class Context:
         real = []
         for other in self.facts:
             parts = parse_date(other.answer)
-            if other.id != fact.id and parts and (parts[1] is None) == (month is None):
-                if (parts[2] is None) == (day is None):
-                    real.append(parts)
+            same_precision = parts and (parts[1] is None, parts[2] is None) == (
+                month is None,
+                day is None,
+            )
+            if other.id != fact.id and same_precision:
+                real.append(parts)
         made = []
         for delta in (1, -1, 2, -2, 3, -3, 4, -4):
             made.append((year + delta, month, day))

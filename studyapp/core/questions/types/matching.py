@@ -23,9 +23,9 @@ def _chunks(items: list[Fact], size: int) -> Iterator[list[Fact]]:
             yield group
 
 
-def _item(ctx: Context, group: list[Fact], prompt: str, left, right, kind: str) -> Question:
+def _item(ctx: Context, group: list[Fact], prompt: str, left_of, right_of, kind: str) -> Question:
     ids = tuple(f.id for f in group)
-    pairs = tuple((left(f), right(f)) for f in group)
+    pairs = tuple((left_of(f), right_of(f)) for f in group)
     shown_right = [r for _, r in pairs]
     rng = ctx.rng(TYPE, kind, *ids)
     while shown_right == [r for _, r in pairs]:
@@ -34,10 +34,10 @@ def _item(ctx: Context, group: list[Fact], prompt: str, left, right, kind: str) 
         id=make_id(TYPE, ids, kind),
         type=TYPE,
         prompt=prompt,
-        options={"left": tuple(l for l, _ in pairs), "right": tuple(shown_right)},
+        options={"left": tuple(left for left, _ in pairs), "right": tuple(shown_right)},
         answer=pairs,
         accept=(),
-        explanation=" ".join(f"{l}: {r}." for l, r in pairs),
+        explanation=" ".join(f"{a}: {b}." for a, b in pairs),
         source=ctx.source(group[0]),
         fact_ids=ids,
     )

@@ -61,7 +61,9 @@ def generate(ctx: Context) -> Iterator[Question]:
                     options=None,
                     answer=False,
                     accept=(),
-                    explanation=f"False: the essay has {fact.answer}, not {value}. {fact.statement}",
+                    explanation=(
+                        f"False: the essay has {fact.answer}, not {value}. {fact.statement}"
+                    ),
                     source=source,
                     fact_ids=(fact.id,),
                 )
