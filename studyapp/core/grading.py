@@ -1,11 +1,12 @@
 """Answer checking: ``check(question, response) -> Verdict``.
 
 Typed answers are compared after ``text.normalize`` (case, accents, punctuation, hyphens and
-leading articles ignored) against the key and every accepted alias. Names and terms forgive small
-typos, scaled to their length; anything holding a digit (dates, numbers) must be exact. A date
-key also accepts the same date written another way ("March 1969" = "1969-03" = "03/1969"), but
-never a less precise one ("1969" is wrong for "March 1969"). Ordering and matching earn partial
-credit: the share of correctly ordered pairs of items, and the share of correct pairs.
+leading articles ignored) against the key and every accepted alias. Names and terms forgive
+small typos (insertions, deletions, substitutions, swapped neighbours), scaled to their length;
+anything holding a digit (dates, numbers) must be exact. A date key also accepts the same date
+written another way ("March 1969" = "1969-03" = "03/1969"), but never a less precise one
+("1969" is wrong for "March 1969"). Ordering and matching earn partial credit: the share of
+correctly ordered pairs of items, and the share of correct pairs.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from studyapp.core.questions.model import Question, QuestionType
 from studyapp.core.text import has_digit, normalize, parse_date
@@ -63,7 +64,7 @@ def typed_matches(response: str, accepted: Sequence[str]) -> bool:
         if has_digit(key) or has_digit(given):
             continue
         allowance = typo_allowance(key)
-        if allowance and Levenshtein.distance(given, key, score_cutoff=allowance) <= allowance:
+        if allowance and OSA.distance(given, key, score_cutoff=allowance) <= allowance:
             return True
     return False
 

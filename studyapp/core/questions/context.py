@@ -126,7 +126,7 @@ class Context:
             return (
                 0 if other.category == fact.category else 1,
                 abs(len(other.answer) - len(fact.answer)) // 4,
-                stable_hash(self.seed, fact.id, other.id),
+                stable_hash(fact.id, other.id),
             )
 
         pool = [

@@ -12,15 +12,24 @@ TYPE = QuestionType.MULTIPLE_CHOICE
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """One item per fact that has a short key (causes become 'explain' items instead)."""
+    """One item per fact that has a short key (causes become 'explain' items instead).
+
+    The key's place among the sorted options is steered to the least used place so far, so
+    keys are spread evenly over A-D across the bank.
+    """
+    used = [0, 0, 0, 0]
     for fact in ctx.facts:
         if fact.kind == FactKind.CAUSE or TYPE in fact.skip_types:
             continue
-        position = stable_hash("mc-position", fact.id) % 4
-        made = ctx.options_for(fact, position)
+        made = None
+        for position in sorted(range(4), key=lambda p: (used[p], stable_hash(fact.id, p))):
+            made = ctx.options_for(fact, position)
+            if made is not None and made[0].index(fact.answer) == position:
+                break
         if made is None:
             continue
         options, distractors = made
+        used[options.index(fact.answer)] += 1
         explanation = fact.explanation or fact.statement
         for wrong in distractors:
             other = ctx.owner_of(wrong)
