@@ -99,6 +99,7 @@ class Question(db.Model):
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(20), index=True)
     section: Mapped[str] = mapped_column(sa.String(10), index=True)
+    sentence_id: Mapped[str | None] = mapped_column(sa.String(20), index=True, default=None)
     prompt: Mapped[str] = mapped_column(sa.Text)
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # False once a regenerated bank no longer produces this item; history stays attached.

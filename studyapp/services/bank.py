@@ -69,6 +69,7 @@ def sync_bank(seed: int = 0) -> SyncResult:
                 row.facts = [QuestionFact(fact_id=f) for f in dict.fromkeys(item.fact_ids)]
         row.type = str(item.type)
         row.section = item.source.section
+        row.sentence_id = item.source.sentence_id
         row.prompt = item.prompt
         row.data = data
         row.in_bank = True
@@ -103,6 +104,7 @@ def filter_questions(
     section: str | None = None,
     qtype: str | None = None,
     fact_id: str | None = None,
+    sentence_id: str | None = None,
     include_retired: bool = False,
 ):
     """A select of bank questions matching the filters, in a stable order."""
@@ -113,6 +115,8 @@ def filter_questions(
         stmt = stmt.where(Question.section == section)
     if qtype:
         stmt = stmt.where(Question.type == qtype)
+    if sentence_id:
+        stmt = stmt.where(Question.sentence_id == sentence_id)
     if fact_id:
         stmt = stmt.where(
             Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))

@@ -13,13 +13,13 @@ from studyapp.models import Question
 def questions_by_sentence() -> dict[str, list[tuple[str, str, str]]]:
     """sentence id -> [(question id, type, prompt)] for usable questions, in one query."""
     rows = db.session.execute(
-        select(Question.id, Question.type, Question.prompt, Question.data).where(
-            Question.in_bank.is_(True), Question.retired_at.is_(None)
+        select(Question.sentence_id, Question.id, Question.type, Question.prompt).where(
+            Question.in_bank.is_(True),
+            Question.retired_at.is_(None),
+            Question.sentence_id.is_not(None),
         )
     )
     out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for qid, qtype, prompt, data in rows:
-        sentence_id = (data.get("source") or {}).get("sentence_id")
-        if sentence_id:
-            out[sentence_id].append((qid, qtype, prompt))
+    for sentence_id, qid, qtype, prompt in rows:
+        out[sentence_id].append((qid, qtype, prompt))
     return dict(out)

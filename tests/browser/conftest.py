@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,6 +88,15 @@ def artifacts() -> Path:
 
 
 @pytest.fixture
-def server_url(live_server) -> str:  # type: ignore[no-untyped-def]
-    """Base URL of the app served in a background process for this test."""
-    return live_server.url().rstrip("/")
+def server_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """Base URL of this test's app, served from a background thread on a free loopback port."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

@@ -22,11 +22,12 @@ def test_follow_a_question_to_its_sentence(page, server_url, artifacts):
 
 def test_reader_lists_questions_of_a_cited_sentence(page, server_url, artifacts):
     page.goto(server_url + "/essay")
-    cited = page.locator(".sentence.cited").first
-    cited.locator("summary").click()
-    link = cited.locator(".cite-list a").first
-    assert link.is_visible()
-    link.click()
+    page.locator("a.cite").first.click()
+    page.wait_for_url("**/questions?sentence=*")
+    assert page.locator("figure.source blockquote").is_visible()
+    item = page.locator(".question-item").first
+    item.locator("summary").click()
+    item.get_by_role("link", name="Question page").click()
     page.wait_for_url("**/questions/*")
     assert page.locator(".question-page .answer").is_visible()
     page.set_viewport_size({"width": 390, "height": 844})

@@ -63,7 +63,9 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
             conn.execute(
                 sa.text(
                     "INSERT INTO question (id, type, section, prompt, data, in_bank, created_at)"
-                    " VALUES ('q1', 'cloze', '1', 'p', '{}', :t, '2026-01-01 00:00:00')"
+                    " VALUES ('q1', 'cloze', '1', 'p',"
+                    ' \'{"source": {"section": "1", "sentence_id": "1.1.1"}}\','
+                    " :t, '2026-01-01 00:00:00')"
                 ),
                 {"t": True},
             )
@@ -71,6 +73,9 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
         for revision in revisions[1:]:
             upgrade(directory=directory, revision=revision)
         assert _counts() == before
+        with db.engine.connect() as conn:  # 0002 fills sentence_id from the stored source
+            sentence = conn.execute(sa.text("SELECT sentence_id FROM question")).scalar_one()
+            assert sentence == "1.1.1"
         with db.engine.connect() as connection:
             assert _diff(connection) == []
         db.engine.dispose()

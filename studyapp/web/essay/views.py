@@ -27,7 +27,14 @@ def browse():
     section = request.args.get("section") or None
     qtype = request.args.get("type") or None
     fact_id = request.args.get("fact") or None
+    sentence_id = request.args.get("sentence") or None
     essay = bank.essay()
+    sentence = None
+    if sentence_id:
+        try:
+            sentence = essay.sentence(sentence_id)
+        except KeyError:
+            sentence_id = None
     sections = {s.id: s for s in essay.all_sections()}
     if section and section not in sections:
         section = None
@@ -36,7 +43,9 @@ def browse():
     if fact_id and fact_id not in bank.facts_by_id():
         fact_id = None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    stmt = bank.filter_questions(section=section, qtype=qtype, fact_id=fact_id)
+    stmt = bank.filter_questions(
+        section=section, qtype=qtype, fact_id=fact_id, sentence_id=sentence_id
+    )
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -48,6 +57,7 @@ def browse():
         section=section,
         qtype=qtype,
         fact_id=fact_id,
+        sentence=sentence,
         page=page,
         pages=pages,
         total=total,
