@@ -87,6 +87,7 @@ def begin_write(session: Any) -> None:
     Called first by every use case that reads and then writes. A read transaction already open
     (the request's user lookup, say) is ended first; on other databases this is a no-op.
     """
+    session = session() if hasattr(session, "registry") else session  # a scoped_session
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():

@@ -178,6 +178,8 @@ class Review(db.Model):
     correct: Mapped[bool] = mapped_column()
     score: Mapped[float] = mapped_column()
     rating: Mapped[int | None] = mapped_column(default=None)
+    # The card's phase when it was answered ("review" answers measure true retention).
+    phase: Mapped[str | None] = mapped_column(sa.String(16), default=None)
     duration_ms: Mapped[int | None] = mapped_column(default=None)
     card_before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
     card_after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, default=None)
