@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
 
 from studyapp import create_app
 from studyapp.extensions import db
@@ -93,11 +94,29 @@ def _truncate_pg(app: Flask) -> None:
         db.engine.dispose()
 
 
+class Client(FlaskClient):
+    """A test client whose requests never see another client's logged-in user.
+
+    Tests keep one app context pushed (to use ``db.session`` directly), and Flask reuses it for
+    requests, so Flask-Login's per-request cache in ``g`` would leak between clients.
+    """
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if has_app_context():
+            g.pop("_login_user", None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if has_app_context():
+                g.pop("_login_user", None)
+
+
 def make_app(template_db: str, tmp_path: Path, **overrides) -> Flask:
     """An app on its own fresh copy of the template database."""
     config = _base_config(_fresh_url(template_db, tmp_path), tmp_path)
     config.update(overrides)
     app = create_app(config)
+    app.test_client_class = Client
     if PG_URL:
         _truncate_pg(app)
     return app
