@@ -108,12 +108,13 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     facts: Mapped[list[QuestionFact]] = relationship(
-        back_populates="question", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="question", cascade="all, delete-orphan"
     )
 
     @property
     def fact_ids(self) -> list[str]:
-        return [f.fact_id for f in self.facts]
+        """The facts tested, read from the stored item (the link table serves SQL filters)."""
+        return list(self.data.get("fact_ids") or [])
 
     @property
     def usable(self) -> bool:

@@ -65,7 +65,7 @@ def sync_bank(seed: int = 0) -> SyncResult:
             continue
         else:
             updated += 1
-            if sorted(row.fact_ids) != sorted(set(item.fact_ids)):
+            if sorted(row.fact_ids) != sorted(item.fact_ids):
                 row.facts = [QuestionFact(fact_id=f) for f in dict.fromkeys(item.fact_ids)]
         row.type = str(item.type)
         row.section = item.source.section

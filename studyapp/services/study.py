@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from studyapp.core import scheduling
 from studyapp.core.grading import Verdict, check
@@ -39,6 +40,7 @@ from studyapp.services import ServiceError
 from studyapp.services.bank import core_question, questions_by_ids
 
 SCHEDULED_MODES = (ReviewMode.STUDY, ReviewMode.FLASHCARD)
+DUE_WINDOW = 12  # due cards looked at per pick: enough to step over today's siblings
 
 
 class StaleAnswer(ServiceError):
@@ -150,19 +152,23 @@ def next_card(user: User, now: datetime) -> CardView | None:
     """
     clock = clock_for(user)
     seen_facts = _facts_answered_today(user, now, clock)
-    due = db.session.scalars(
-        _usable(select(Card))
+    # Only ids and facts of the first few due cards: the chosen one is loaded afterwards.
+    due_rows = db.session.execute(
+        _usable(select(Card.id, Card.fact_id))
         .where(Card.user_id == user.id, Card.due <= now)
         .order_by(Card.due)
-        .limit(50)
+        .limit(DUE_WINDOW)
     ).all()
-    due_total = db.session.scalar(
-        _usable(select(func.count()).select_from(Card)).where(
-            Card.user_id == user.id, Card.due <= now
+    due_total = len(due_rows)
+    if due_total == DUE_WINDOW:
+        due_total = db.session.scalar(
+            _usable(select(func.count()).select_from(Card)).where(
+                Card.user_id == user.id, Card.due <= now
+            )
         )
-    )
+    due = _pick_due(due_rows, seen_facts)
     exam_title: str | None = None
-    pick: Card | None = _first_unseen(due, seen_facts)
+    pick: Card | None = due
     exams = open_exams(user, now) if pick is None or pick.fact_id in seen_facts else []
     if exams and (pick is None or pick.fact_id in seen_facts):
         exam_pick, exam_title, exam_new = _exam_candidate(user, now, clock, exams, seen_facts)
@@ -179,6 +185,16 @@ def next_card(user: User, now: datetime) -> CardView | None:
     if fresh is None:
         return None
     return _view(fresh, None, due_total, left, None)
+
+
+def _pick_due(rows, seen: set[str]) -> Card | None:  # type: ignore[no-untyped-def]
+    """Load the first due card whose fact was not answered today (else the first due card)."""
+    if not rows:
+        return None
+    card_id = next((r.id for r in rows if r.fact_id not in seen), rows[0].id)
+    return db.session.scalar(
+        select(Card).options(joinedload(Card.question)).where(Card.id == card_id)
+    )
 
 
 def _first_unseen(cards: list[Card], seen: set[str]) -> Card | None:
