@@ -131,3 +131,23 @@ def questions_by_ids(ids: Iterable[str]) -> dict[str, Question]:
         return {}
     rows = db.session.scalars(select(Question).where(Question.id.in_(ids)))
     return {q.id: q for q in rows}
+
+
+def retire_question(question_id: str, now) -> bool:  # type: ignore[no-untyped-def]
+    """Take a question out of future quizzes and study (history stays)."""
+    row = db.session.get(Question, question_id)
+    if row is None or row.retired_at is not None:
+        return False
+    row.retired_at = now
+    db.session.commit()
+    return True
+
+
+def restore_question(question_id: str) -> bool:
+    """Put a retired question back."""
+    row = db.session.get(Question, question_id)
+    if row is None or row.retired_at is None:
+        return False
+    row.retired_at = None
+    db.session.commit()
+    return True
