@@ -39,9 +39,9 @@ def _answer_with_keys(page, right: bool) -> str:
         keyboard.press("3" if right else "1")
     try:
         page.wait_for_selector("[data-study=feedback]", timeout=5000)
-    except Exception:
+    except Exception as exc:
         page.screenshot(path="test-artifacts/stuck.png")
-        raise AssertionError(f"stuck on a {kind} card")
+        raise AssertionError(f"stuck on a {kind} card") from exc
     return kind
 
 
