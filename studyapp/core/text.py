@@ -148,7 +148,8 @@ def normalize(text: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    """The words of a text that carry meaning (stopwords and short words dropped)."""
+    """The words of a text that carry meaning (stopwords, short words and possessives dropped)."""
+    text = re.sub(r"['’]s\b", "", text)
     return {w for w in normalize(text).split() if w not in STOPWORDS and len(w) > 2}
 
 

@@ -139,6 +139,10 @@ class Context:
         same_category = [o for o in pool if o.category == fact.category]
         if len({normalize(o.answer) for o in same_category}) >= 3:
             pool = same_category
+        elif fact.kind not in (FactKind.PERSON, FactKind.PLACE):
+            # Terms, claims and organisations of another category are not the same kind of
+            # thing ("Great Leap Forward" vs "strategic liability"): no heterogeneous options.
+            pool = same_category
         return [o.answer for o in sorted(pool, key=rank)]
 
     def _date_candidates(self, fact: Fact) -> list[str]:
