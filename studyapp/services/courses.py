@@ -6,6 +6,7 @@ import secrets
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from studyapp.extensions import db
 from studyapp.models import Course, Enrollment, User
@@ -70,6 +71,7 @@ def roster(course: Course) -> list[Enrollment]:
         db.session.scalars(
             select(Enrollment)
             .join(User, User.id == Enrollment.user_id)
+            .options(contains_eager(Enrollment.user))
             .where(Enrollment.course_id == course.id)
             .order_by(User.name)
         )

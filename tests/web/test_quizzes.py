@@ -327,23 +327,26 @@ def test_item_analysis_numbers(app, instructor):
     assert first.facility is not None and 0 <= first.facility <= 100
 
 
-def test_gradebook_queries_do_not_grow_with_class_size(app, instructor):
+def test_gradebook_pages_issue_the_same_queries_for_any_class_size(app, client, auth, instructor):
     from sqlalchemy import event
 
-    from studyapp.services.gradebook import assignment_report, gradebook
+    auth.login(instructor.email)
 
     def queries(course, a) -> int:
         count = []
         hook = lambda *args, **kw: count.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", hook)
-        gradebook(course, NOW + timedelta(hours=1))
-        assignment_report(a, NOW + timedelta(hours=1))
+        for url in (
+            f"/teach/courses/{course.id}/gradebook",
+            f"/teach/assignments/{a.id}",
+            f"/teach/courses/{course.id}",
+        ):
+            assert client.get(url).status_code == 200
         event.remove(db.engine, "before_cursor_execute", hook)
         return len(count)
 
     small = queries(*_class_with_results(instructor, 3)[:2])
-    other = make_user(role="instructor")
-    large = queries(*_class_with_results(other, 12)[:2])
+    large = queries(*_class_with_results(instructor, 12)[:2])
     assert small == large
 
 
