@@ -1,11 +1,20 @@
 """Descriptive statistics and item analysis, following Moodle's quiz statistics definitions.
 
-Facility index: mean mark on the item as a percentage of its maximum.
-Discrimination index: 100 x the correlation between the item's mark and the rest of the test
-(the total minus this item), across attempts.
-Discriminative efficiency: 100 x the covariance of item and rest-of-test marks divided by the
-largest covariance those marks could have (both sorted in the same order), so it does not
-penalise items that are very easy or very hard.
+See https://docs.moodle.org/dev/Quiz_statistics_calculations. For question i over the attempts
+that include it, with x the mark on the question and X the total mark of the attempt:
+
+- Facility index F: mean of x / max mark, as a percentage.
+- Standard deviation: sample SD of x / max mark, as a percentage.
+- Discrimination index D: 100 x the Pearson correlation of x with the rest of the test (X - x),
+  so the item is not correlated with itself.
+- Discriminative efficiency E: 100 x Cov(x, X - x) / Cov_max, where Cov_max pairs both sets of
+  marks sorted in the same order: the largest covariance those marks could have. It does not
+  penalise very easy or very hard items the way D does, and it can fall below -100.
+- Test level: coefficient of internal consistency (Cronbach's alpha x 100),
+  CIC = 100 * p / (p - 1) * (1 - sum of item mark variances / variance of total marks),
+  with the error ratio 100 * sqrt(1 - CIC / 100) and standard error = error ratio x SD / 100.
+
+A statistic that is undefined (fewer than two attempts, or a set of marks with no spread) is None.
 """
 
 from __future__ import annotations
@@ -16,11 +25,17 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+TOO_HARD_AT_MOST = 5.0
+TOO_EASY_AT_LEAST = 95.0
+LOW_EFFICIENCY_BELOW = 15.0
+WEAK_DISTRACTOR_SHARE_BELOW = 0.05
 MIN_ATTEMPTS_FOR_DISTRACTORS = 20
 
 
 @dataclass(frozen=True)
 class Summary:
+    """Count, mean, median, sample SD, min and max of a set of scores (None when empty)."""
+
     count: int
     mean: float | None
     median: float | None
@@ -30,16 +45,15 @@ class Summary:
 
 
 def describe(scores: Sequence[float]) -> Summary:
-    """Count, mean, median, sample standard deviation, min and max."""
-    values = list(scores)
+    """Count, mean, median, sample standard deviation (None below two scores), min and max."""
+    values = [float(v) for v in scores]
     if not values:
         return Summary(0, None, None, None, None, None)
-    sd = statistics.stdev(values) if len(values) > 1 else None
     return Summary(
         len(values),
         statistics.fmean(values),
         statistics.median(values),
-        sd,
+        _sample_sd(values),
         min(values),
         max(values),
     )
@@ -47,19 +61,29 @@ def describe(scores: Sequence[float]) -> Summary:
 
 @dataclass(frozen=True)
 class Bin:
+    """Values v with lo <= v < hi (the last bin also holds v == hi)."""
+
     lo: float
     hi: float
     count: int
 
 
-def histogram(values: Sequence[float], *, lo: float = 0.0, hi: float = 100.0, bins: int = 10):
-    """Equal-width bins from lo to hi; the top edge belongs to the last bin."""
-    width = (hi - lo) / bins
+def histogram(
+    values: Sequence[float], *, lo: float = 0.0, hi: float = 100.0, bins: int = 10
+) -> list[Bin]:
+    """Equal-width bins from lo to hi; values outside lo..hi (and NaN) are not counted."""
+    if bins < 1:
+        raise ValueError("bins must be at least 1")
+    if not hi > lo:
+        raise ValueError("hi must be greater than lo")
+    span = hi - lo
     counts = [0] * bins
     for v in values:
         if lo <= v <= hi:
-            counts[min(int((v - lo) / width), bins - 1)] += 1
-    return [Bin(lo + i * width, lo + (i + 1) * width, c) for i, c in enumerate(counts)]
+            # Multiply before dividing so 0.3 of 0..1 lands in bin 3, not 2.
+            counts[min(int((v - lo) * bins / span), bins - 1)] += 1
+    edges = [lo + span * i / bins for i in range(bins)] + [float(hi)]
+    return [Bin(edges[i], edges[i + 1], c) for i, c in enumerate(counts)]
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,8 @@ class AttemptMarks:
 
 @dataclass(frozen=True)
 class ItemStats:
+    """Moodle-style statistics for one question (percentages; None where undefined)."""
+
     question_id: str
     attempts: int
     facility: float | None
@@ -84,69 +110,153 @@ class ItemStats:
     flags: tuple[str, ...]
 
 
-def _pearson(xs: list[float], ys: list[float]) -> float | None:
-    if len(xs) < 2:
-        return None
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    return sxy / math.sqrt(sxx * syy)
+def _constant(xs: Sequence[float]) -> bool:
+    # Compared exactly: a float variance of equal values can come out as a tiny non-zero.
+    return max(xs) == min(xs)
 
 
-def _efficiency(xs: list[float], ys: list[float]) -> float | None:
+def _sample_sd(xs: Sequence[float]) -> float | None:
     if len(xs) < 2:
         return None
+    return 0.0 if _constant(xs) else statistics.stdev(xs)
+
+
+def _centred_products(xs: Sequence[float], ys: Sequence[float]) -> float:
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    best = sum((x - mx) * (y - my) for x, y in zip(sorted(xs), sorted(ys), strict=True))
+    return math.fsum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+
+
+def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    if len(xs) < 2 or _constant(xs) or _constant(ys):
+        return None
+    sxy = _centred_products(xs, ys)
+    sxx = _centred_products(xs, xs)
+    syy = _centred_products(ys, ys)
+    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+
+
+def _efficiency(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    if len(xs) < 2 or _constant(xs) or _constant(ys):
+        return None
+    best = _centred_products(sorted(xs), sorted(ys))
     if best <= 0:
         return None
-    return 100.0 * cov / best
+    return 100.0 * _centred_products(xs, ys) / best
+
+
+def _total(attempt: AttemptMarks) -> float:
+    return math.fsum(attempt.marks.get(q, 0.0) for q in attempt.max_marks)
+
+
+def _flags(
+    facility: float | None,
+    efficiency: float | None,
+    attempts: int,
+    counts: Mapping[str, int],
+    options: Sequence[str],
+    key: str | None,
+) -> tuple[str, ...]:
+    flags = []
+    if facility is not None and facility <= TOO_HARD_AT_MOST:
+        flags.append("too_hard")
+    if facility is not None and facility >= TOO_EASY_AT_LEAST:
+        flags.append("too_easy")
+    if efficiency is not None and efficiency < LOW_EFFICIENCY_BELOW:
+        flags.append("low_discrimination")
+    if attempts >= MIN_ATTEMPTS_FOR_DISTRACTORS:
+        for option in options:
+            share = counts.get(option, 0) / attempts
+            if option != key and share < WEAK_DISTRACTOR_SHARE_BELOW:
+                flags.append(f"weak_distractor:{option}")
+    return tuple(flags)
 
 
 def item_analysis(
     attempts: Sequence[AttemptMarks],
     keys: Mapping[str, tuple[Sequence[str], str]] | None = None,
 ) -> list[ItemStats]:
-    """Statistics per question over the attempts; ``keys`` gives (options, key) for choices."""
+    """Statistics per question (sorted by id); ``keys`` maps a question id to (options, key)."""
     keys = keys or {}
     question_ids = sorted({q for a in attempts for q in a.max_marks})
-    totals = {a.attempt_id: sum(a.marks.get(q, 0.0) for q in a.max_marks) for a in attempts}
+    totals = [_total(a) for a in attempts]
     out = []
     for qid in question_ids:
-        taking = [a for a in attempts if qid in a.max_marks]
-        n = len(taking)
-        top = taking[0].max_marks[qid] if taking else 1.0
-        marks = [a.marks.get(qid, 0.0) for a in taking]
-        rest = [totals[a.attempt_id] - a.marks.get(qid, 0.0) for a in taking]
-        facility = 100.0 * statistics.fmean(marks) / top if n and top else None
-        sd = statistics.stdev([m / top for m in marks]) * 100 if n > 1 and top else None
+        rows = [(a, t) for a, t in zip(attempts, totals, strict=True) if qid in a.max_marks]
+        n = len(rows)
+        marks = [float(a.marks.get(qid, 0.0)) for a, _ in rows]
+        rest = [t - m for (_, t), m in zip(rows, marks, strict=True)]
+        fractions = [
+            m / a.max_marks[qid]
+            for (a, _), m in zip(rows, marks, strict=True)
+            if a.max_marks[qid] > 0
+        ]
+        facility = 100.0 * statistics.fmean(fractions) if fractions else None
+        spread = _sample_sd(fractions)
+        sd = 100.0 * spread if spread is not None else None
         r = _pearson(marks, rest)
-        di = 100.0 * r if r is not None else None
-        de = _efficiency(marks, rest)
-        counts: Counter[str] = Counter()
-        for a in taking:
-            chosen = a.choices.get(qid)
-            if chosen is not None:
-                counts[str(chosen)] += 1
+        discrimination = 100.0 * r if r is not None else None
+        efficiency = _efficiency(marks, rest)
+        counts: Counter[str] = Counter(
+            str(chosen) for a, _ in rows if (chosen := a.choices.get(qid)) is not None
+        )
         options, key = keys.get(qid, ((), None))
-        option_counts = {str(o): counts.get(str(o), 0) for o in options} or dict(counts)
-        flags = []
-        if facility is not None and facility <= 5:
-            flags.append("too_hard")
-        if facility is not None and facility >= 95:
-            flags.append("too_easy")
-        if de is not None and de < 15:
-            flags.append("low_discrimination")
-        if n >= MIN_ATTEMPTS_FOR_DISTRACTORS and options:
-            for option in options:
-                if str(option) != str(key) and counts.get(str(option), 0) < 0.05 * n:
-                    flags.append(f"weak_distractor:{option}")
-        out.append(ItemStats(qid, n, facility, sd, di, de, option_counts, tuple(flags)))
+        names = [str(o) for o in options]
+        option_counts = (
+            {o: counts.get(o, 0) for o in names} if names else dict(sorted(counts.items()))
+        )
+        flags = _flags(facility, efficiency, n, counts, names, None if key is None else str(key))
+        out.append(
+            ItemStats(qid, n, facility, sd, discrimination, efficiency, option_counts, flags)
+        )
     return out
+
+
+@dataclass(frozen=True)
+class QuizSummary(Summary):
+    """A Summary of attempt percentages plus internal consistency (percentages; None if unknown)."""
+
+    cic: float | None
+    error_ratio: float | None
+    standard_error: float | None
+
+
+def test_stats(attempts: Sequence[AttemptMarks]) -> QuizSummary:
+    """Summary of each attempt's total as a percentage, with Moodle's CIC, error ratio and SE."""
+    percents = []
+    for a in attempts:
+        top = math.fsum(a.max_marks.values())
+        if top > 0:
+            percents.append(100.0 * _total(a) / top)
+    base = describe(percents)
+    question_ids = sorted({q for a in attempts for q in a.max_marks})
+    cic = error_ratio = standard_error = None
+    totals = [_total(a) for a in attempts]
+    p = len(question_ids)
+    if len(attempts) >= 2 and p >= 2 and not _constant(totals):
+        item_variance = 0.0
+        for qid in question_ids:
+            marks = [float(a.marks.get(qid, 0.0)) for a in attempts if qid in a.max_marks]
+            if len(marks) >= 2 and not _constant(marks):
+                item_variance += statistics.variance(marks)
+        cic = 100.0 * p / (p - 1) * (1.0 - item_variance / statistics.variance(totals))
+        error_ratio = 100.0 * math.sqrt(max(0.0, 1.0 - cic / 100.0))
+        if base.sd is not None:
+            standard_error = error_ratio * base.sd / 100.0
+    return QuizSummary(
+        base.count,
+        base.mean,
+        base.median,
+        base.sd,
+        base.minimum,
+        base.maximum,
+        cic,
+        error_ratio,
+        standard_error,
+    )
+
+
+# A function named test_* is not a pytest test when a test module imports it.
+test_stats.__test__ = False  # type: ignore[attr-defined]
 
 
 FLAG_TEXT = {
@@ -157,7 +267,7 @@ FLAG_TEXT = {
 
 
 def describe_flag(flag: str) -> str:
-    """A sentence for an instructor."""
+    """The sentence an instructor reads for a flag name."""
     if flag.startswith("weak_distractor:"):
         option = flag.split(":", 1)[1]
         return f"Distractor \u201c{option}\u201d is chosen by fewer than 5% of students."
