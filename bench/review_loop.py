@@ -21,24 +21,18 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import os
 import random
-import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-PASSWORD = "bench password 1"
-HIDDEN = re.compile(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
+from _server import PASSWORD, answer_form, login, serve  # noqa: E402
 
 
 def build_database(path: Path, learners: int, reviews: int) -> list[str]:
@@ -147,79 +141,6 @@ def build_database(path: Path, learners: int, reviews: int) -> list[str]:
     return emails
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(path: Path, workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "STUDYAPP_SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        "STUDYAPP_SECRET_KEY": "bench-secret-key-" + "x" * 32,
-        "STUDYAPP_LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
-        "STUDYAPP_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
-    }
-    env.pop("DATABASE_URL", None)
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "studyapp:create_app()",
-        ],
-        env=env,
-        cwd=str(ROOT),
-    )
-    base = f"http://127.0.0.1:{port}"
-    import requests
-
-    for _ in range(200):
-        try:
-            requests.get(base + "/healthz", timeout=1)
-            return proc, base
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def login(base: str, email: str):  # type: ignore[no-untyped-def]
-    import requests
-
-    s = requests.Session()
-    page = s.get(base + "/account/login").text
-    fields = dict(HIDDEN.findall(page))
-    r = s.post(
-        base + "/account/login",
-        data={"csrf_token": fields.get("csrf_token", ""), "email": email, "password": PASSWORD},
-        allow_redirects=False,
-    )
-    assert r.status_code == 302, r.status_code
-    return s
-
-
-def _answer_fields(page: str) -> dict[str, str]:
-    fields = dict(HIDDEN.findall(page))
-    data = {
-        k: fields[k]
-        for k in ("csrf_token", "question_id", "card_version", "request_id", "shown_at", "mode")
-        if k in fields
-    }
-    data.update({"choice": "0", "text": "an answer", "rating": "3"})
-    for i in range(6):
-        data[f"pos-{i}"] = str(i + 1)
-        data[f"match-{i}"] = str(i)
-    return data
-
-
 def client_loop(args):  # type: ignore[no-untyped-def]
     base, email, what, seconds, queue = args
     s = login(base, email)
@@ -236,7 +157,7 @@ def client_loop(args):  # type: ignore[no-untyped-def]
             busy += time.perf_counter() - t
         else:
             page = s.get(base + "/study/").text
-            data = _answer_fields(page)
+            data = answer_form(page)
             t = time.perf_counter()
             r = s.post(base + "/study/answer", data=data, allow_redirects=False)
             busy += time.perf_counter() - t

@@ -39,6 +39,23 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+def _write_requests_take_the_lock(app: Flask) -> None:
+    """On SQLite, a request that may write starts with BEGIN IMMEDIATE.
+
+    A transaction that reads first and writes later cannot wait for the write lock: if another
+    writer committed in between, SQLite refuses at once ("database is locked"). Taking the lock
+    up front makes concurrent writers queue (busy_timeout) instead of failing.
+    """
+    from flask import request
+
+    from studyapp.db import begin_write
+
+    @app.before_request
+    def _lock_for_writes() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write(db.session)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build and configure a studyapp Flask application."""
     app = Flask(__name__, instance_relative_config=True)
@@ -56,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from studyapp import security
 
     security.init_app(app)
+    _write_requests_take_the_lock(app)
 
     from studyapp.web import register_blueprints
 

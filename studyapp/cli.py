@@ -14,7 +14,7 @@ from studyapp.extensions import db
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (init_db, seed, export_questions, create_instructor, set_active, close_overdue):
+    for command in (init_db, seed, export_questions, create_instructor, set_active):
         app.cli.add_command(command)
 
 
@@ -113,12 +113,3 @@ def set_active(email: str, active: bool) -> None:
     set_user_active(user, active)
     db.session.commit()
     click.echo(f"{user.email} is now {'active' if active else 'deactivated'}.")
-
-
-@click.command("close-overdue")
-def close_overdue() -> None:
-    """Finish every quiz attempt whose deadline has passed (safe to run from cron)."""
-    from studyapp.db import utcnow
-    from studyapp.services.assignments import finish_overdue
-
-    click.echo(f"Finished {finish_overdue(utcnow())} overdue attempt(s).")

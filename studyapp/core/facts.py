@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -12,6 +13,8 @@ from studyapp.core.essay import Essay, default_seed_dir
 
 
 class FactKind(StrEnum):
+    """What sort of thing a fact's key is; decides its distractor pool and question types."""
+
     DATE = "date"
     PERSON = "person"
     PLACE = "place"
@@ -115,12 +118,22 @@ def load_facts(path: str | Path | None = None) -> tuple[Fact, ...]:
     return _load_cached(str(target.resolve()))
 
 
+_ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_WORD = re.compile(r"[\w’'-]+")
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "for", "with", "by"})
+
+
+def _fold_quotes(text: str) -> str:
+    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
 def _contains(haystack: str, needle: str) -> bool:
-    return _fold(needle) in _fold(haystack)
+    """Verbatim containment, forgiving only curly versus straight quote characters."""
+    return _fold_quotes(needle) in _fold_quotes(haystack)
 
 
-def _fold(text: str) -> str:
-    return text.replace("’", "'").replace("“", '"').replace("”", '"').casefold()
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in _WORD.findall(_fold_quotes(text))} - _SMALL_WORDS
 
 
 def validate_facts(facts: tuple[Fact, ...] | list[Fact], essay: Essay) -> list[str]:
@@ -133,25 +146,33 @@ def validate_facts(facts: tuple[Fact, ...] | list[Fact], essay: Essay) -> list[s
         if fact.id in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(fact.id)
+        if not isinstance(fact.kind, FactKind):
+            problems.append(f"{where}: unknown kind {fact.kind!r}")
         if fact.section not in section_ids:
             problems.append(f"{where}: unknown section {fact.section!r}")
+        if not fact.evidence:
+            problems.append(f"{where}: no evidence")
         for quote in fact.evidence:
             sentence = essay.find_sentence(quote)
             if sentence is None or " ".join(quote.split()) != sentence.text:
                 problems.append(f"{where}: evidence is not a sentence of the essay: {quote[:60]!r}")
-        primary = essay.find_sentence(fact.evidence[0]) if fact.evidence else None
-        if primary is not None and primary.section_id != fact.section:
-            problems.append(f"{where}: primary evidence is in section {primary.section_id}")
+            elif sentence.section_id != fact.section:
+                problems.append(f"{where}: evidence {sentence.id} is not in section {fact.section}")
         if fact.evidence and not any(_contains(fact.evidence[0], a) for a in fact.accepted):
             problems.append(f"{where}: neither the answer nor an alias occurs in its evidence")
         if not _contains(fact.statement, fact.answer):
             problems.append(f"{where}: the statement does not contain the answer")
-        if _contains(fact.question, fact.answer):
-            problems.append(f"{where}: the question gives away the answer")
+        shared = _words(fact.answer) & _words(fact.question)
+        if _contains(fact.question.casefold(), fact.answer.casefold()) or shared:
+            problems.append(f"{where}: the question gives away the answer ({', '.join(shared)})")
         if not fact.question.rstrip().endswith("?"):
             problems.append(f"{where}: the question does not end with a question mark")
         if fact.kind in (FactKind.DATE, FactKind.EVENT) and not fact.date:
             problems.append(f"{where}: a {fact.kind} needs a date sort key")
+        if fact.date and not _ISO_DATE.match(fact.date):
+            problems.append(f"{where}: date {fact.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        if fact.kind == FactKind.DATE and fact.date and fact.date[:4] not in fact.answer:
+            problems.append(f"{where}: the date key {fact.date} disagrees with the answer")
         if fact.kind == FactKind.CAUSE and len(fact.reasons) < 2:
             problems.append(f"{where}: a cause needs at least two reasons")
     return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _QUOTES = str.maketrans(
     {
@@ -151,6 +152,67 @@ def content_words(text: str) -> set[str]:
     """The words of a text that carry meaning (stopwords, short words and possessives dropped)."""
     text = re.sub(r"['’]s\b", "", text)
     return {w for w in normalize(text).split() if w not in STOPWORDS and len(w) > 2}
+
+
+# Number words up to twenty, as the essay writes small counts; index = value.
+WORD_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+MILLION = re.compile(r"^(\w+) million$")
+
+
+def number_value(value: str) -> float | None:
+    """The number a key stands for ("five", "23rd", "1,000", "two million"), if any."""
+    text = value.strip().casefold()
+    if text in WORD_NUMBERS:
+        return float(WORD_NUMBERS.index(text))
+    m = ORDINAL.match(text)
+    if m:
+        return float(m.group(1))
+    if text.replace(",", "").isdigit():
+        return float(text.replace(",", ""))
+    m = MILLION.match(text)
+    if m:
+        word = m.group(1)
+        if word in WORD_NUMBERS:
+            return WORD_NUMBERS.index(word) * 1e6
+    if text == "half a million":
+        return 5e5
+    return None
+
+
+def date_span(iso: str) -> tuple[date, date]:
+    """The days an ISO key covers: "1966" is the whole year, "1966-05" the whole month."""
+    parts = [int(p) for p in iso.split("-")]
+    year = parts[0]
+    if len(parts) == 1:
+        return date(year, 1, 1), date(year, 12, 31)
+    month = parts[1]
+    if len(parts) == 2:
+        end = date(year + (month == 12), month % 12 + 1, 1)
+        return date(year, month, 1), date.fromordinal(end.toordinal() - 1)
+    return date(year, month, parts[2]), date(year, month, parts[2])
 
 
 def has_digit(text: str) -> bool:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from studyapp.core.grading import check
@@ -39,7 +39,7 @@ from studyapp.models import (
     Visibility,
 )
 from studyapp.services import ServiceError
-from studyapp.services.bank import core_question, questions_by_ids
+from studyapp.services.bank import core_question, questions_by_ids, usable_questions_query
 
 GRACE = timedelta(seconds=30)
 QUIZ_TYPES = ("multiple_choice", "cloze", "true_false", "short_answer", "ordering", "matching")
@@ -51,48 +51,77 @@ class Status(StrEnum):
     SUBMITTED = "submitted"
     OVERDUE = "overdue"
     UPCOMING = "not open yet"
-    CLOSED = "closed"
 
 
 # --- building -------------------------------------------------------------------------------
 
 
+def _interleave(groups: list[list[Question]]) -> list[Question]:
+    """Take one from each group in turn, so a draw spreads over the groups."""
+    out: list[Question] = []
+    for i in range(max((len(g) for g in groups), default=0)):
+        out.extend(g[i] for g in groups if i < len(g))
+    return out
+
+
 def draw_questions(
     *,
     count: int,
-    types: list[str],
-    sections: list[str],
+    types: list[str] | None = None,
+    sections: list[str] | None = None,
     seed: int,
     same_fact: bool = False,
+    mix: dict[str, int] | None = None,
 ) -> list[str]:
-    """Draw questions at random from the bank: the chosen types and sections, never retired.
+    """Draw questions at random from the bank; the same seed draws the same questions.
 
-    Types are taken in turn so the mix is even; no two questions test the same fact unless
-    ``same_fact``.
+    ``mix`` (type -> how many) chooses the mix of types; without it ``count`` questions are
+    spread evenly over ``types`` (all gradable types when empty). Within a type the draw takes
+    the chosen sections in turn. Retired questions, questions no longer in the bank and
+    self-graded ``explain`` questions are never drawn; no two questions test the same fact
+    unless ``same_fact``. Fewer come back when the bank cannot supply them.
     """
-    types = [t for t in (types or list(QUIZ_TYPES)) if t in QUIZ_TYPES]
-    stmt = select(Question).where(
-        Question.in_bank.is_(True), Question.retired_at.is_(None), Question.type.in_(types)
-    )
+    if mix:
+        quotas = {t: n for t, n in mix.items() if t in QUIZ_TYPES and n > 0}
+        count = sum(quotas.values())
+    else:
+        wanted = [t for t in (types or QUIZ_TYPES) if t in QUIZ_TYPES] or list(QUIZ_TYPES)
+        random.Random(seed).shuffle(wanted)  # which types come first when count is small
+        quotas = dict.fromkeys(wanted, count)
+    if count <= 0 or not quotas:
+        return []
+    stmt = usable_questions_query().where(Question.type.in_(list(quotas)))
     if sections:
         stmt = stmt.where(Question.section.in_(sections))
     rows = sorted(db.session.scalars(stmt), key=lambda q: q.id)
     rng = random.Random(seed)
     rng.shuffle(rows)
-    pools = {t: [q for q in rows if q.type == t] for t in types}
+    queues: dict[str, list[Question]] = {}
+    for t in quotas:
+        by_section: dict[str, list[Question]] = {}
+        for q in rows:
+            if q.type == t:
+                by_section.setdefault(q.section, []).append(q)
+        order = sorted(by_section)
+        rng.shuffle(order)
+        queues[t] = _interleave([by_section[s] for s in order])
     chosen: list[str] = []
     used: set[str] = set()
-    while len(chosen) < count and any(pools.values()):
-        for t in types:
-            pool = pools[t]
-            while pool:
-                q = pool.pop()
-                if same_fact or not set(q.fact_ids) & used:
+    progress = True
+    while len(chosen) < count and progress:
+        progress = False
+        for t in quotas:
+            if quotas[t] <= 0 or len(chosen) >= count:
+                continue
+            queue = queues[t]
+            while queue:
+                q = queue.pop(0)
+                if same_fact or not used & set(q.fact_ids):
                     chosen.append(q.id)
                     used.update(q.fact_ids)
+                    quotas[t] -= 1
+                    progress = True
                     break
-            if len(chosen) >= count:
-                break
     return chosen
 
 
@@ -111,29 +140,46 @@ class AssignmentSettings:
     show_answers: Visibility = Visibility.AFTER_CLOSE
 
 
-def _check(settings: AssignmentSettings) -> None:
+MAX_QUESTIONS = 100
+
+
+def validate_settings(settings: AssignmentSettings) -> None:
+    """Refuse settings that make no sense, with a message an instructor can act on."""
     if not settings.title.strip():
         raise ServiceError("Give the quiz a title.")
+    if len(settings.title.strip()) > 120:
+        raise ServiceError("Keep the title under 120 characters.")
     if settings.closes_at <= settings.opens_at:
         raise ServiceError("The close time must be after the open time.")
     if settings.time_limit_minutes is not None and not 1 <= settings.time_limit_minutes <= 600:
-        raise ServiceError("A time limit must be between 1 and 600 minutes.")
+        raise ServiceError("A time limit must be between 1 and 600 minutes (or none).")
     if not 1 <= settings.attempts_allowed <= 20:
         raise ServiceError("Allow between 1 and 20 attempts.")
+    if settings.grading_method not in GradingMethod:
+        raise ServiceError("Choose how attempts are graded.")
+    if settings.show_marks not in Visibility or settings.show_answers not in Visibility:
+        raise ServiceError("Choose when students see their marks and the answers.")
 
 
 def create_assignment(
     course: Course, settings: AssignmentSettings, question_ids: list[str]
 ) -> Assignment:
-    """A new quiz for the class; the questions must be in the bank and not retired."""
-    _check(settings)
+    """A new quiz for the class; the questions must be in the bank, gradable and not retired."""
+    validate_settings(settings)
     ids = list(dict.fromkeys(question_ids))
     if not ids:
         raise ServiceError("Choose at least one question.")
+    if len(ids) > MAX_QUESTIONS:
+        raise ServiceError(f"A quiz can have at most {MAX_QUESTIONS} questions.")
+    begin_write(db.session)
     rows = questions_by_ids(ids)
-    bad = [i for i in ids if i not in rows or not rows[i].usable or rows[i].type == "explain"]
+    bad = [i for i in ids if i not in rows or not rows[i].usable or rows[i].type not in QUIZ_TYPES]
     if bad:
-        raise ServiceError("Some chosen questions are retired or cannot be graded; choose again.")
+        db.session.rollback()
+        raise ServiceError(
+            "Some chosen questions are retired, no longer in the bank, or self-graded "
+            "(explain); choose again."
+        )
     assignment = Assignment(course_id=course.id, **vars(settings))
     assignment.title = settings.title.strip()
     db.session.add(assignment)
@@ -147,10 +193,13 @@ def create_assignment(
 
 
 def update_settings(assignment: Assignment, settings: AssignmentSettings) -> None:
-    """Change a quiz's settings (its questions stay)."""
-    _check(settings)
+    """Change a quiz's settings (its questions stay); open attempts get the new deadline."""
+    validate_settings(settings)
+    begin_write(db.session)
     for key, value in vars(settings).items():
         setattr(assignment, key, value)
+    assignment.title = settings.title.strip()
+    _refresh_deadlines(assignment)
     db.session.commit()
 
 
@@ -160,29 +209,29 @@ def set_override(
     """Give one student extra time and/or a later close time (0 and None remove it)."""
     if not 0 <= extra_minutes <= 600:
         raise ServiceError("Extra time must be between 0 and 600 minutes.")
-    if closes_at is not None and closes_at <= assignment.opens_at:
-        raise ServiceError("An extension must end after the quiz opens.")
+    if closes_at is not None and closes_at <= assignment.closes_at:
+        raise ServiceError("An extension must end after the quiz's own close time.")
+    begin_write(db.session)
     enrolled = db.session.scalar(
         select(Enrollment.id).where(
             Enrollment.course_id == assignment.course_id, Enrollment.user_id == user_id
         )
     )
     if enrolled is None:
+        db.session.rollback()
         raise ServiceError("That student is not in this class.")
-    row = db.session.scalar(
-        select(AssignmentOverride).where(
-            AssignmentOverride.assignment_id == assignment.id,
-            AssignmentOverride.user_id == user_id,
-        )
-    )
+    row = override_for(assignment, user_id)
     if not extra_minutes and closes_at is None:
         if row is not None:
             db.session.delete(row)
+            db.session.flush()
     else:
         if row is None:
             row = AssignmentOverride(assignment_id=assignment.id, user_id=user_id)
             db.session.add(row)
         row.extra_minutes, row.closes_at = extra_minutes, closes_at
+        db.session.flush()
+    _refresh_deadlines(assignment, user_id)
     db.session.commit()
 
 
@@ -195,12 +244,57 @@ def override_for(assignment: Assignment, user_id: int) -> AssignmentOverride | N
     )
 
 
+def _close(assignment: Assignment, override: AssignmentOverride | None) -> datetime:
+    if override is not None and override.closes_at is not None:
+        return max(override.closes_at, assignment.closes_at)
+    return assignment.closes_at
+
+
+def _deadline(
+    assignment: Assignment, override: AssignmentOverride | None, started_at: datetime
+) -> datetime:
+    """min(close or extension, start + time limit + extra minutes)."""
+    deadline = _close(assignment, override)
+    if assignment.time_limit_minutes:
+        extra = override.extra_minutes if override is not None else 0
+        limit = timedelta(minutes=assignment.time_limit_minutes + extra)
+        deadline = min(deadline, started_at + limit)
+    return deadline
+
+
+def _refresh_deadlines(assignment: Assignment, user_id: int | None = None) -> None:
+    """Recompute the deadline of open attempts after the settings or an override changed."""
+    stmt = select(Attempt).where(
+        Attempt.assignment_id == assignment.id, Attempt.state == AttemptState.OPEN
+    )
+    if user_id is not None:
+        stmt = stmt.where(Attempt.user_id == user_id)
+    attempts = list(db.session.scalars(stmt))
+    if not attempts:
+        return
+    overrides = {
+        o.user_id: o
+        for o in db.session.scalars(
+            select(AssignmentOverride).where(AssignmentOverride.assignment_id == assignment.id)
+        )
+    }
+    for attempt in attempts:
+        attempt.deadline = _deadline(assignment, overrides.get(attempt.user_id), attempt.started_at)
+
+
 def closes_for(assignment: Assignment, user_id: int) -> datetime:
     """The close time for this student (an extension may move it later)."""
-    row = override_for(assignment, user_id)
-    if row is not None and row.closes_at is not None:
-        return max(row.closes_at, assignment.closes_at)
-    return assignment.closes_at
+    return _close(assignment, override_for(assignment, user_id))
+
+
+def last_close(assignment: Assignment) -> datetime:
+    """When the quiz is closed for everybody (the latest extension included)."""
+    latest = db.session.scalar(
+        select(func.max(AssignmentOverride.closes_at)).where(
+            AssignmentOverride.assignment_id == assignment.id
+        )
+    )
+    return max(latest, assignment.closes_at) if latest is not None else assignment.closes_at
 
 
 # --- attempts -------------------------------------------------------------------------------
@@ -216,30 +310,10 @@ def attempts_of(assignment: Assignment, user_id: int) -> list[Attempt]:
     )
 
 
-def start_attempt(assignment: Assignment, user: User, now: datetime) -> Attempt:
-    """Start (or resume) an attempt. The unique (assignment, student, number) settles races."""
-    close = closes_for(assignment, user.id)
-    if now < assignment.opens_at:
-        raise ServiceError("This quiz has not opened yet.")
-    if now >= close:
-        raise ServiceError("This quiz is closed.")
-    finish_overdue(now, user_id=user.id)
-    begin_write(db.session)
-    attempts = attempts_of(assignment, user.id)
-    for attempt in attempts:
-        if attempt.state == AttemptState.OPEN:
-            db.session.commit()
-            return attempt
-    if len(attempts) >= assignment.attempts_allowed:
-        db.session.rollback()
-        raise ServiceError("You have used all the attempts this quiz allows.")
-    row = override_for(assignment, user.id)
-    extra = timedelta(minutes=row.extra_minutes) if row else timedelta(0)
-    deadline = close
-    if assignment.time_limit_minutes:
-        deadline = min(deadline, now + timedelta(minutes=assignment.time_limit_minutes) + extra)
+def _layout(assignment: Assignment, user_id: int, number: int) -> dict[str, Any]:
+    """The question order and option orders this attempt shows (fixed at its start)."""
     items = [aq.question_id for aq in assignment.items]
-    rng = random.Random(f"{assignment.id}:{user.id}:{len(attempts) + 1}")
+    rng = random.Random(f"{assignment.id}:{user_id}:{number}")
     if assignment.shuffle_questions:
         rng.shuffle(items)
     option_orders: dict[str, list[int]] = {}
@@ -251,50 +325,109 @@ def start_attempt(assignment: Assignment, user: User, now: datetime) -> Attempt:
                 order = list(range(len(item.options)))
                 rng.shuffle(order)
                 option_orders[qid] = order
+    return {"questions": items, "options": option_orders}
+
+
+def start_attempt(assignment: Assignment, user: User, now: datetime) -> Attempt:
+    """Start (or resume) an attempt. The unique (assignment, student, number) settles races."""
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.course_id == assignment.course_id, Enrollment.user_id == user.id
+        )
+    )
+    if enrolled is None:
+        raise ServiceError("You are not in this class.")
+    override = override_for(assignment, user.id)
+    if now < assignment.opens_at:
+        raise ServiceError("This quiz has not opened yet.")
+    if now >= _close(assignment, override):
+        raise ServiceError("This quiz is closed.")
+    finish_overdue(now, user_id=user.id, assignment_ids=[assignment.id])
+    begin_write(db.session)
+    attempts = attempts_of(assignment, user.id)
+    for attempt in attempts:
+        if attempt.state == AttemptState.OPEN:
+            db.session.commit()
+            return attempt
+    if len(attempts) >= assignment.attempts_allowed:
+        db.session.rollback()
+        raise ServiceError("You have used all the attempts this quiz allows.")
+    number = len(attempts) + 1
     attempt = Attempt(
         assignment_id=assignment.id,
         user_id=user.id,
-        number=len(attempts) + 1,
+        number=number,
         state=AttemptState.OPEN,
         started_at=now,
-        deadline=deadline,
-        layout={"questions": items, "options": option_orders},
+        deadline=_deadline(assignment, override, now),
+        layout=_layout(assignment, user.id, number),
     )
     db.session.add(attempt)
     try:
         db.session.commit()
-    except IntegrityError:  # started from another tab at the same moment
+    except IntegrityError:  # started from another tab at the same moment: that one wins
         db.session.rollback()
-        return next(a for a in attempts_of(assignment, user.id) if a.state == AttemptState.OPEN)
+        for other in attempts_of(assignment, user.id):
+            if other.state == AttemptState.OPEN:
+                return other
+        raise ServiceError("You have used all the attempts this quiz allows.") from None
     return attempt
 
 
 def own_attempt(user: User, attempt_id: int) -> Attempt | None:
-    """The student's own attempt, or None: another student's is invisible."""
+    """The student's own attempt in a class they are still in, or None."""
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != user.id:
         return None
-    return attempt
+    enrolled = db.session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.course_id == attempt.assignment.course_id, Enrollment.user_id == user.id
+        )
+    )
+    return attempt if enrolled is not None else None
+
+
+def is_answered(response: Any) -> bool:
+    """Whether a saved response says anything (a cleared text box or empty list does not)."""
+    if response is None:
+        return False
+    if isinstance(response, str):
+        return bool(response.strip())
+    if isinstance(response, list):
+        return any(r is not None for r in response)
+    return True
 
 
 def saved_answers(attempt: Attempt) -> dict[str, Any]:
+    """question id -> latest saved response."""
     return {
-        a.question_id: a.response
-        for a in db.session.scalars(
-            select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+        qid: response
+        for qid, response in db.session.execute(
+            select(AttemptAnswer.question_id, AttemptAnswer.response).where(
+                AttemptAnswer.attempt_id == attempt.id
+            )
         )
     }
 
 
 def save_answers(attempt: Attempt, responses: dict[str, Any], now: datetime) -> int:
-    """Autosave: store the latest response to each question (only while the attempt is open)."""
-    if attempt.state != AttemptState.OPEN:
+    """Autosave: store the latest response to each question, only while the attempt is open.
+
+    The attempt's row is locked first (BEGIN IMMEDIATE on SQLite, FOR UPDATE elsewhere), so a
+    save and a finish never interleave: a save either lands before grading or is refused.
+    """
+    begin_write(db.session)
+    state, deadline = db.session.execute(
+        select(Attempt.state, Attempt.deadline).where(Attempt.id == attempt.id).with_for_update()
+    ).one()
+    if state != AttemptState.OPEN:
+        db.session.rollback()
         raise ServiceError("This attempt has been submitted; answers can no longer change.")
-    if now > attempt.deadline + GRACE:
+    if now > deadline + GRACE:
+        db.session.rollback()
         finish_attempt(attempt.id, now, by="deadline")
         raise ServiceError("Time is up: your attempt was submitted with the answers saved.")
     allowed = set(attempt.layout.get("questions", []))
-    begin_write(db.session)
     existing = {
         a.question_id: a
         for a in db.session.scalars(
@@ -304,7 +437,7 @@ def save_answers(attempt: Attempt, responses: dict[str, Any], now: datetime) -> 
     saved = 0
     for qid, response in responses.items():
         if qid not in allowed:
-            continue
+            continue  # only this attempt's own questions
         row = existing.get(qid)
         if row is None:
             db.session.add(
@@ -312,21 +445,10 @@ def save_answers(attempt: Attempt, responses: dict[str, Any], now: datetime) -> 
                     attempt_id=attempt.id, question_id=qid, response=response, saved_at=now
                 )
             )
-        else:
+        elif row.response != response:
             row.response, row.saved_at = response, now
         saved += 1
-    still_open = (
-        db.session.scalar(select(Attempt.state).where(Attempt.id == attempt.id))
-        == AttemptState.OPEN
-    )
-    if not still_open:
-        db.session.rollback()
-        raise ServiceError("This attempt has been submitted; answers can no longer change.")
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same question saved from two tabs at once: keep the later one
-        db.session.rollback()
-        return save_answers(attempt, responses, now)
+    db.session.commit()
     return saved
 
 
@@ -337,7 +459,7 @@ def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> 
     finished it; answers then go to the student's answer history once each.
     """
     begin_write(db.session)
-    attempt = db.session.get(Attempt, attempt_id)
+    attempt = db.session.get(Attempt, attempt_id, with_for_update=True, populate_existing=True)
     if attempt is None or attempt.state != AttemptState.OPEN:
         db.session.rollback()
         return False
@@ -362,7 +484,7 @@ def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> 
         .where(Attempt.id == attempt_id, Attempt.state == AttemptState.OPEN)
         .values(
             state=AttemptState.FINISHED,
-            finished_at=min(now, attempt.deadline + GRACE) if by == "deadline" else now,
+            finished_at=min(now, attempt.deadline) if by == "deadline" else now,
             finished_by=by,
             marks=marks,
             max_marks=float(len(ids)),
@@ -373,6 +495,8 @@ def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> 
         db.session.rollback()
         return False
     for qid, answer in answers.items():
+        if qid not in rows or not is_answered(answer.response):
+            continue
         db.session.add(
             Review(
                 user_id=attempt.user_id,
@@ -394,7 +518,7 @@ def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> 
 def finish_overdue(
     now: datetime, *, user_id: int | None = None, assignment_ids: list[int] | None = None
 ) -> int:
-    """Finish every open attempt whose deadline (plus grace) has passed."""
+    """Finish every open attempt whose deadline (plus grace) has passed; returns how many."""
     stmt = select(Attempt.id).where(
         Attempt.state == AttemptState.OPEN, Attempt.deadline < now - GRACE
     )
@@ -428,6 +552,7 @@ def grade(assignment: Assignment, attempts: list[Attempt]) -> float | None:
 def status(
     assignment: Assignment, attempts: list[Attempt], now: datetime, close: datetime
 ) -> Status:
+    """Not started, in progress, submitted, overdue (closed unattempted) or not open yet."""
     if any(a.state == AttemptState.OPEN for a in attempts):
         return Status.IN_PROGRESS
     if any(a.state == AttemptState.FINISHED for a in attempts):
@@ -439,13 +564,31 @@ def status(
     return Status.NOT_STARTED
 
 
-def visible(setting: Visibility, assignment: Assignment, close: datetime, now: datetime) -> bool:
+def visible(setting: Visibility, close: datetime, now: datetime) -> bool:
     """Whether marks (or answers) may be shown now under the review option."""
     if setting == Visibility.IMMEDIATELY:
         return True
     if setting == Visibility.AFTER_CLOSE:
         return now >= close
     return False
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    """What a student may see of a finished attempt now."""
+
+    marks: bool
+    answers: bool
+    close: datetime
+
+
+def review_options(attempt: Attempt, now: datetime) -> ReviewOptions:
+    """Marks follow the student's own close; answers wait until the quiz is closed for all."""
+    a = attempt.assignment
+    close = closes_for(a, attempt.user_id)
+    marks = visible(a.show_marks, close, now)
+    answers = visible(a.show_answers, last_close(a), now)
+    return ReviewOptions(marks, answers, close)
 
 
 @dataclass(frozen=True)
@@ -467,7 +610,7 @@ def student_assignments(user: User, now: datetime) -> list[StudentAssignment]:
         .join(Course, Course.id == Assignment.course_id)
         .join(Enrollment, Enrollment.course_id == Course.id)
         .where(Enrollment.user_id == user.id)
-        .order_by(Assignment.closes_at)
+        .order_by(Assignment.closes_at, Assignment.id)
     ).all()
     attempts: dict[int, list[Attempt]] = {}
     for a in db.session.scalars(
@@ -483,10 +626,7 @@ def student_assignments(user: User, now: datetime) -> list[StudentAssignment]:
     out = []
     for assignment, course in rows:
         mine = attempts.get(assignment.id, [])
-        o = overrides.get(assignment.id)
-        close = (
-            max(o.closes_at, assignment.closes_at) if o and o.closes_at else assignment.closes_at
-        )
+        close = _close(assignment, overrides.get(assignment.id))
         out.append(
             StudentAssignment(
                 assignment,
@@ -495,16 +635,25 @@ def student_assignments(user: User, now: datetime) -> list[StudentAssignment]:
                 status(assignment, mine, now, close),
                 close,
                 grade(assignment, mine),
-                visible(assignment.show_marks, assignment, close, now),
+                visible(assignment.show_marks, close, now),
             )
         )
     return out
 
 
-def attempt_count(assignment: Assignment) -> int:
-    return (
-        db.session.scalar(
-            select(func.count()).select_from(Attempt).where(Attempt.assignment_id == assignment.id)
+def questions_in_open_quizzes(question_ids: list[str], now: datetime) -> set[str]:
+    """Which of these questions are in a quiz that is open now (extensions included)."""
+    if not question_ids:
+        return set()
+    extended = select(AssignmentOverride.assignment_id).where(AssignmentOverride.closes_at > now)
+    stmt = (
+        select(AssignmentQuestion.question_id)
+        .join(Assignment, Assignment.id == AssignmentQuestion.assignment_id)
+        .where(
+            AssignmentQuestion.question_id.in_(list(question_ids)),
+            Assignment.opens_at <= now,
+            or_(Assignment.closes_at > now, Assignment.id.in_(extended)),
         )
-        or 0
+        .distinct()
     )
+    return set(db.session.scalars(stmt))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from studyapp.core import stats
 from studyapp.core.formats import csv_text
+from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import QuestionType
 from studyapp.extensions import db
 from studyapp.models import (
@@ -20,6 +23,7 @@ from studyapp.models import (
     AttemptState,
     Course,
     Enrollment,
+    Question,
     User,
 )
 from studyapp.services import assignments as quiz
@@ -41,6 +45,7 @@ class Gradebook:
     students: list[User]
     assignments: list[Assignment]
     cells: dict[tuple[int, int], Cell]
+    averages: dict[int, float | None]
 
 
 def gradebook(course: Course, now: datetime) -> Gradebook:
@@ -58,7 +63,7 @@ def gradebook(course: Course, now: datetime) -> Gradebook:
         db.session.scalars(
             select(Assignment)
             .where(Assignment.course_id == course.id)
-            .order_by(Assignment.closes_at)
+            .order_by(Assignment.closes_at, Assignment.id)
         )
     )
     ids = [a.id for a in assignments]
@@ -79,7 +84,7 @@ def gradebook(course: Course, now: datetime) -> Gradebook:
             mine = attempts.get((s.id, a.id), [])
             o = overrides.get((s.id, a.id))
             close = max(o.closes_at, a.closes_at) if o and o.closes_at else a.closes_at
-            finished = [t for t in mine if t.state == AttemptState.FINISHED]
+            finished = [t for t in mine if t.state == AttemptState.FINISHED and t.finished_at]
             taken = (finished[-1].finished_at - finished[-1].started_at) if finished else None
             cells[(s.id, a.id)] = Cell(
                 quiz.grade(a, mine),
@@ -88,22 +93,40 @@ def gradebook(course: Course, now: datetime) -> Gradebook:
                 len(mine),
                 mine[-1].id if mine else None,
             )
-    return Gradebook(course, students, assignments, cells)
+    grades: dict[int, list[float]] = defaultdict(list)
+    for (_, aid), c in cells.items():
+        if c.grade is not None:
+            grades[aid].append(c.grade)
+    averages = {a.id: statistics.fmean(grades[a.id]) if grades[a.id] else None for a in assignments}
+    return Gradebook(course, students, assignments, cells, averages)
+
+
+def minutes(value: timedelta | None) -> str:
+    """A duration as 'm:ss' (empty for none)."""
+    if value is None:
+        return ""
+    seconds = max(int(value.total_seconds()), 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def gradebook_csv(book: Gradebook) -> str:
-    """One row per student: name, email, then each assignment's grade and status."""
+    """One row per student: name, email, then each assignment's grade, status, attempts, time.
+
+    Every cell goes through core.formats (formula-injection safe) with a BOM for spreadsheets.
+    """
     header = ["Student", "Email"]
     for a in book.assignments:
-        header += [f"{a.title} (%)", f"{a.title} status"]
+        header += [f"{a.title} (%)", f"{a.title} status", f"{a.title} attempts"]
+        header += [f"{a.title} time (m:ss)"]
     rows = []
     for s in book.students:
         row: list[object] = [s.name, s.email]
         for a in book.assignments:
             cell = book.cells[(s.id, a.id)]
-            row += ["" if cell.grade is None else f"{cell.grade:.1f}", cell.status]
+            grade = "" if cell.grade is None else f"{cell.grade:.1f}"
+            row += [grade, cell.status, cell.attempts, minutes(cell.time_taken)]
         rows.append(row)
-    return csv_text(header, rows)
+    return csv_text(header, rows, bom=True)
 
 
 @dataclass(frozen=True)
@@ -113,6 +136,7 @@ class ItemRow:
     prompt: str
     type: str
     retired: bool
+    key: str | None
     stats: stats.ItemStats
     flags: list[str]
 
@@ -124,78 +148,110 @@ class AssignmentReport:
     bins: list[stats.Bin]
     items: list[ItemRow]
     attempts: int
+    which: str
 
 
-def assignment_report(assignment: Assignment, now: datetime) -> AssignmentReport:
-    """Score distribution and Moodle-style statistics for every question (first attempts)."""
+def _choice_key(item: CoreQuestion) -> tuple[list[str], str] | None:
+    """(options, key) for questions whose options can be counted."""
+    if item.type == QuestionType.MULTIPLE_CHOICE:
+        return list(item.options), str(item.answer)
+    if item.type == QuestionType.TRUE_FALSE:
+        return ["True", "False"], "True" if item.answer else "False"
+    return None
+
+
+def _choice(item: CoreQuestion, response: Any) -> str | None:
+    if item.type == QuestionType.TRUE_FALSE and isinstance(response, bool):
+        return "True" if response else "False"
+    if item.type == QuestionType.MULTIPLE_CHOICE and isinstance(response, str):
+        return response
+    return None
+
+
+def assignment_report(
+    assignment: Assignment, now: datetime, which: str = "first"
+) -> AssignmentReport:
+    """Score distribution and Moodle-style statistics for every question.
+
+    ``which`` is "first" (each student's first finished attempt, the default: later attempts
+    are coloured by feedback from the first) or "all" finished attempts.
+    """
     quiz.finish_overdue(now, assignment_ids=[assignment.id])
-    finished = list(
-        db.session.scalars(
-            select(Attempt).where(
-                Attempt.assignment_id == assignment.id,
-                Attempt.state == AttemptState.FINISHED,
-                Attempt.number == 1,
-            )
-        )
+    stmt = select(Attempt.id, Attempt.marks, Attempt.max_marks).where(
+        Attempt.assignment_id == assignment.id, Attempt.state == AttemptState.FINISHED
     )
-    answers: dict[int, dict[str, AttemptAnswer]] = defaultdict(dict)
+    if which != "all":
+        which = "first"
+        stmt = stmt.where(Attempt.number == 1)
+    finished = db.session.execute(stmt.order_by(Attempt.id)).all()
+    answers: dict[int, dict[str, tuple[Any, float | None]]] = defaultdict(dict)
     if finished:
-        for ans in db.session.scalars(
-            select(AttemptAnswer).where(AttemptAnswer.attempt_id.in_([a.id for a in finished]))
-        ):
-            answers[ans.attempt_id][ans.question_id] = ans
+        rows_stmt = (
+            select(
+                AttemptAnswer.attempt_id,
+                AttemptAnswer.question_id,
+                AttemptAnswer.response,
+                AttemptAnswer.score,
+            )
+            .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+            .where(Attempt.assignment_id == assignment.id, Attempt.state == AttemptState.FINISHED)
+        )
+        if which == "first":
+            rows_stmt = rows_stmt.where(Attempt.number == 1)
+        for attempt_id, qid, response, score in db.session.execute(rows_stmt):
+            answers[attempt_id][qid] = (response, score)
     question_ids = [aq.question_id for aq in assignment.items]
     rows = questions_by_ids(question_ids)
-    keys = {}
-    for qid in question_ids:
-        item = core_question(rows[qid])
-        if item.type == QuestionType.MULTIPLE_CHOICE:
-            keys[qid] = (list(item.options), item.answer)
-        elif item.type == QuestionType.TRUE_FALSE:
-            keys[qid] = (["True", "False"], "True" if item.answer else "False")
+    items = {qid: core_question(rows[qid]) for qid in question_ids}
+    keys = {qid: k for qid, item in items.items() if (k := _choice_key(item)) is not None}
+    ones = dict.fromkeys(question_ids, 1.0)
     marks = []
-    for attempt in finished:
-        mine = answers.get(attempt.id, {})
-        choices = {}
-        for qid, ans in mine.items():
-            if qid in keys:
-                r = ans.response
-                choices[qid] = ("True" if r else "False") if isinstance(r, bool) else r
-        marks.append(
-            stats.AttemptMarks(
-                attempt.id,
-                {qid: (mine[qid].score or 0.0) if qid in mine else 0.0 for qid in question_ids},
-                {qid: 1.0 for qid in question_ids},
-                choices,
-            )
-        )
+    for attempt_id, _, _ in finished:
+        mine = answers.get(attempt_id, {})
+        choices = {
+            qid: _choice(items[qid], response) for qid, (response, _) in mine.items() if qid in keys
+        }
+        scores = {qid: float(mine[qid][1] or 0.0) if qid in mine else 0.0 for qid in question_ids}
+        marks.append(stats.AttemptMarks(attempt_id, scores, ones, choices))
     by_id = {s.question_id: s for s in stats.item_analysis(marks, keys)}
-    items = []
+    out = []
     for position, qid in enumerate(question_ids, start=1):
         st = by_id.get(qid) or stats.ItemStats(qid, 0, None, None, None, None, {}, ())
-        items.append(
+        if not st.option_counts and qid in keys:
+            st = replace(st, option_counts=dict.fromkeys(keys[qid][0], 0))
+        out.append(
             ItemRow(
                 position,
                 qid,
                 rows[qid].prompt,
                 rows[qid].type,
                 rows[qid].retired_at is not None,
+                keys[qid][1] if qid in keys else None,
                 st,
                 [stats.describe_flag(f) for f in st.flags],
             )
         )
-    percents = [a.percent for a in finished if a.percent is not None]
+    percents = [100.0 * m / mx for _, m, mx in finished if m is not None and mx]
     return AssignmentReport(
         assignment,
         stats.describe(percents),
         stats.histogram(percents),
-        items,
+        out,
         len(finished),
+        which,
     )
 
 
-def attempt_detail(attempt: Attempt) -> list[tuple[int, object, object, AttemptAnswer | None]]:
-    """Each question of an attempt with the student's saved answer."""
+@dataclass(frozen=True)
+class AnswerRow:
+    number: int
+    row: Question
+    item: CoreQuestion
+    answer: AttemptAnswer | None
+
+
+def attempt_detail(attempt: Attempt) -> list[AnswerRow]:
+    """Each question of an attempt, in the order the student saw, with the saved answer."""
     ids = attempt.layout.get("questions", [])
     rows = questions_by_ids(ids)
     answers = {
@@ -204,4 +260,22 @@ def attempt_detail(attempt: Attempt) -> list[tuple[int, object, object, AttemptA
             select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
         )
     }
-    return [(i, rows[q], core_question(rows[q]), answers.get(q)) for i, q in enumerate(ids, 1)]
+    return [
+        AnswerRow(i, rows[q], core_question(rows[q]), answers.get(q))
+        for i, q in enumerate(ids, 1)
+        if q in rows
+    ]
+
+
+def student_attempts(attempt: Attempt) -> list[Attempt]:
+    """All of this student's attempts at the same assignment, in order."""
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(
+                Attempt.assignment_id == attempt.assignment_id,
+                Attempt.user_id == attempt.user_id,
+            )
+            .order_by(Attempt.number)
+        )
+    )

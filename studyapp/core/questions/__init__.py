@@ -81,7 +81,7 @@ def generate_bank(essay: Essay, facts: Sequence[Fact], *, seed: int = 0) -> Bank
     seen: set[str] = set()
     for qtype, generator in GENERATORS.items():
         for item in generator(ctx):
-            problems = problems_with(item, essay)
+            problems = problems_with(item, essay, ctx.by_id)
             if item.id in seen:
                 problems.append("duplicate id")
             if problems:

@@ -10,39 +10,35 @@ from dataclasses import dataclass, field
 from studyapp.core.essay import Essay
 from studyapp.core.facts import Fact, FactKind
 from studyapp.core.questions.model import Source
-from studyapp.core.text import content_words, format_date, normalize, parse_date
+from studyapp.core.text import (
+    MILLION,
+    ORDINAL,
+    STOPWORDS,
+    WORD_NUMBERS,
+    content_words,
+    format_date,
+    normalize,
+    number_value,
+    parse_date,
+)
 
-WORD_NUMBERS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
-_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
-_MILLION = re.compile(r"^(\w+) million$")
+ENTITY_KINDS = (FactKind.PERSON, FactKind.PLACE, FactKind.ORGANISATION)
+# Names of places that say what kind of place they are: an island is not swapped for a region.
+PLACE_HEADS = frozenset(
+    {"island", "river", "sea", "lake", "strait", "mountains", "province", "square", "podium"}
+)
 
 
 def stable_hash(*parts: object) -> int:
     """A hash that is the same in every process (unlike ``hash``)."""
     text = "|".join(str(p) for p in parts).encode("utf-8")
     return int.from_bytes(hashlib.sha1(text, usedforsecurity=False).digest()[:8], "big")
+
+
+def mentions(text: str, value: str) -> bool:
+    """Whether ``value`` occurs in ``text`` as whole words (after normalisation)."""
+    v = normalize(value)
+    return bool(v) and f" {v} " in f" {normalize(text)} "
 
 
 def ordinal(n: int) -> str:
@@ -63,6 +59,12 @@ class Context:
     def __post_init__(self) -> None:
         self.by_id = {f.id: f for f in self.facts}
         self._answer_owner: dict[str, Fact] = {}
+        self._articles: dict[str, bool | None] = {}
+        sentences = list(self.essay.sentences())
+        self._order = {s.id: i for i, s in enumerate(sentences)}
+        self._sentence_norms = [f" {normalize(s.text)} " for s in sentences]
+        self._mentions: dict[str, list[int]] = {}
+        self._texts = [s.text for s in self.essay.sentences()] + [f.statement for f in self.facts]
         for fact in self.facts:
             self._answer_owner.setdefault(normalize(fact.answer), fact)
 
@@ -121,29 +123,138 @@ class Context:
                 out.append(value)
         return out
 
-    def _pool_candidates(self, fact: Fact) -> list[str]:
-        def rank(other: Fact) -> tuple[int, int, int]:
-            return (
-                0 if other.category == fact.category else 1,
-                abs(len(other.answer) - len(fact.answer)) // 4,
-                stable_hash(fact.id, other.id),
-            )
+    def _position(self, fact: Fact) -> int | None:
+        """Where the fact's primary sentence stands in the essay (sentence count)."""
+        sentence = self.essay.find_sentence(fact.evidence[0]) if fact.evidence else None
+        return self._order.get(sentence.id) if sentence is not None else None
 
-        pool = [
+    def _mentioned_at(self, other: Fact) -> list[int]:
+        """The positions of the essay sentences that name ``other``'s key.
+
+        Bare one-word aliases ("Deng", "Hu") are left out: "Deng" also names Deng Yuwen.
+        """
+        if other.id not in self._mentions:
+            names = [other.answer, *(a for a in other.aliases if len(a.split()) > 1)]
+            forms = [f" {normalize(form)} " for form in names if normalize(form)]
+            self._mentions[other.id] = [
+                i
+                for i, text in enumerate(self._sentence_norms)
+                if any(form in text for form in forms)
+            ]
+        return self._mentions[other.id]
+
+    def distance(self, fact: Fact, other: Fact) -> int:
+        """How many sentences separate the fact's sentence from the nearest mention of other."""
+        here = self._position(fact)
+        found = self._mentioned_at(other)
+        if here is None or not found:
+            return 10_000
+        return min(abs(i - here) for i in found)
+
+    def _met_before(self, fact: Fact, other: Fact) -> bool:
+        """Whether the reader has met ``other`` by the time the fact's sentence comes."""
+        here = self._position(fact)
+        return here is not None and any(i <= here for i in self._mentioned_at(other))
+
+    def _rank(self, fact: Fact, other: Fact) -> tuple[int, ...]:
+        """Most plausible wrong answers first.
+
+        The same category first; then a name the essay mentions close to the key, as it
+        belongs to the same story (Hu Jintao near Deng Xiaoping, not Tsai Ing-wen); then the
+        same section and a similar length.
+        """
+        return (
+            0 if other.category == fact.category else 1,
+            min(self.distance(fact, other), 12),
+            0 if self._met_before(fact, other) else 1,
+            0 if other.section == fact.section else 1,
+            abs(len(other.answer) - len(fact.answer)) // 4,
+            stable_hash(fact.id, other.id),
+        )
+
+    def _same_category(self, fact: Fact) -> list[Fact]:
+        return [
             o
             for o in self.facts
-            if o.id != fact.id
-            and o.kind == fact.kind
-            or (o.category is not None and o.category == fact.category and o.id != fact.id)
+            if o.id != fact.id and fact.category is not None and o.category == fact.category
         ]
-        same_category = [o for o in pool if o.category == fact.category]
-        if len({normalize(o.answer) for o in same_category}) >= 3:
-            pool = same_category
-        elif fact.kind not in (FactKind.PERSON, FactKind.PLACE):
-            # Terms, claims and organisations of another category are not the same kind of
-            # thing ("Great Leap Forward" vs "strategic liability"): no heterogeneous options.
-            pool = same_category
-        return [o.answer for o in sorted(pool, key=rank)]
+
+    def _pool_candidates(self, fact: Fact) -> list[str]:
+        """Other facts' keys of the same category; people fall back to any other person.
+
+        Places, organisations, terms and claims of another category are not the same kind of
+        thing ("Zhenbao" vs "Tiananmen", "Great Leap Forward" vs "strategic liability"), so
+        those keys get no heterogeneous options: without three, the fact gets no MC item.
+        """
+        pool = self._same_category(fact)
+        if fact.kind == FactKind.PERSON:
+            pool += [o for o in self.facts if o.kind == FactKind.PERSON and o.id != fact.id]
+        return [o.answer for o in sorted(set(pool), key=lambda o: self._rank(fact, o))]
+
+    def false_values(self, fact: Fact) -> list[str]:
+        """Values that make a plausible false statement when swapped for the fact's key.
+
+        Dates and numbers take nearby values; people, places and organisations take another
+        key of the same category (people: any person), never one that the fact's own
+        sentences mention (it may be true too) or that the fact base excludes. Terms, claims
+        about ideas and causes are not swapped: "prepare for war" in place of "peaceful rise"
+        makes nonsense, not a plausible error.
+        """
+        if fact.kind in (FactKind.DATE, FactKind.NUMBER) or parse_date(fact.answer):
+            return self.candidates(fact)
+        pool = [o for o in self._same_category(fact) if o.kind in ENTITY_KINDS]
+        if fact.kind == FactKind.PERSON:
+            pool += [o for o in self.facts if o.kind == FactKind.PERSON and o.id != fact.id]
+        elif fact.kind not in ENTITY_KINDS and not pool:
+            return []
+        if not pool:
+            return []
+        seen = " ".join((fact.statement, *fact.evidence))
+        out: list[str] = []
+        for other in sorted(set(pool), key=lambda o: self._rank(fact, o)):
+            value = other.answer
+            if value in out or not self.acceptable(fact, value):
+                continue
+            if any(mentions(seen, form) for form in other.accepted):
+                continue
+            if fact.kind == FactKind.PLACE and self.head_noun(other) != self.head_noun(fact):
+                continue
+            out.append(value)
+        return out
+
+    def takes_article(self, value: str) -> bool | None:
+        """Whether the essay writes "the" before this name ("the Philippines", "Foreign Affairs").
+
+        Looks at every place the name stands alone in the essay and the fact statements: True
+        if it is ever preceded by "the" or a possessive, False if never, None if unseen.
+        """
+        if value not in self._articles:
+            pattern = re.compile(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])")
+            verdict: bool | None = None
+            for text in self._texts:
+                for m in pattern.finditer(text):
+                    after = text[m.end() :].split(maxsplit=1)
+                    nxt = re.sub(r"\W", "", after[0]) if after else ""
+                    if after and after[0][:1].isalnum() and nxt.casefold() not in STOPWORDS:
+                        continue  # used as a modifier: "the Vietnam issue"
+                    words = text[: m.start()].split()
+                    prev = words[-1] if words else ""
+                    if prev[:1].isupper() and prev.casefold() != "the":
+                        continue  # part of a longer name: "US Security Council"
+                    if prev.casefold() == "the" or prev.endswith(("'s", "’s")):
+                        verdict = True
+                    elif verdict is None:
+                        verdict = False
+            self._articles[value] = verdict
+        return self._articles[value]
+
+    def head_noun(self, fact: Fact) -> str | None:
+        """The geographic kind a place's names carry ("island", "river"), if any."""
+        for form in fact.accepted:
+            last = normalize(form).rsplit(" ", 1)[-1]
+            if last in PLACE_HEADS:
+                return last
+        return None
 
     def _date_candidates(self, fact: Fact) -> list[str]:
         key = parse_date(fact.answer)
@@ -180,10 +291,10 @@ class Context:
             n = WORD_NUMBERS.index(lower)
             near = [n + d for d in (1, -1, 2, -2, 3, -3) if 1 < n + d < len(WORD_NUMBERS)]
             return [WORD_NUMBERS[k] for k in near]
-        m = _MILLION.match(lower)
+        m = MILLION.match(lower)
         if m:
             return ["half a million", "two million", "three million", "five million"]
-        m = _ORDINAL.match(lower)
+        m = ORDINAL.match(lower)
         if m:
             n = int(m.group(1))
             return [ordinal(n + d) for d in (1, -1, 2, -2, 3, -3) if n + d > 0]
@@ -198,17 +309,20 @@ class Context:
         parts = parse_date(value)
         if parts:
             return (0, parts[0], parts[1] or 0, parts[2] or 0, "")
-        number = _number_value(value)
+        number = number_value(value)
         if number is not None:
             return (1, number, 0, 0, "")
         return (2, 0, 0, 0, normalize(value))
 
-    def options_for(self, fact: Fact, position: int) -> tuple[list[str], list[str]] | None:
+    def options_for(
+        self, fact: Fact, position: int, depth: int | None = None
+    ) -> tuple[list[str], list[str]] | None:
         """Four sorted options with the key at ``position`` (0..3) when the pool allows.
 
-        Returns (options, distractors) or None if fewer than three distractors exist.
+        Distractors come from the ``depth`` most plausible candidates (all if None). Returns
+        (options, distractors) or None if fewer than three distractors exist.
         """
-        pool = self.candidates(fact)
+        pool = self.candidates(fact)[:depth]
         if len(pool) < 3:
             return None
         key_rank = self.sort_key(fact, fact.answer)
@@ -237,22 +351,3 @@ def _spread(values: list[str], count: int) -> list[str]:
             continue
         chosen.append(value)
     return chosen
-
-
-def _number_value(value: str) -> float | None:
-    text = value.strip().casefold()
-    if text in WORD_NUMBERS:
-        return float(WORD_NUMBERS.index(text))
-    m = _ORDINAL.match(text)
-    if m:
-        return float(m.group(1))
-    if text.replace(",", "").isdigit():
-        return float(text.replace(",", ""))
-    m = _MILLION.match(text)
-    if m:
-        word = m.group(1)
-        if word in WORD_NUMBERS:
-            return WORD_NUMBERS.index(word) * 1e6
-    if text == "half a million":
-        return 5e5
-    return None

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import func, select
 
+from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question
 from studyapp.services import bank
+from studyapp.services.assignments import questions_in_open_quizzes
 from studyapp.services.reader import questions_by_sentence
 from studyapp.web import QUESTION_TYPE_LABELS
 from studyapp.web.essay import bp
 
 PAGE_SIZE = 40
+
+
+def _hidden(question_ids: list[str]) -> set[str]:
+    """Questions whose answers a non-instructor may not see now: they are in an open quiz."""
+    if current_user.is_authenticated and current_user.is_instructor:
+        return set()
+    return questions_in_open_quizzes(question_ids, utcnow())
 
 
 @bp.get("/essay")
@@ -61,6 +71,7 @@ def browse():
         page=page,
         pages=pages,
         total=total,
+        hidden=_hidden([row.id for row in rows]),
     )
 
 
@@ -72,5 +83,10 @@ def question(qid: str):
         abort(404)
     facts = [bank.facts_by_id()[f] for f in row.fact_ids if f in bank.facts_by_id()]
     return render_template(
-        "essay/question.html", row=row, q=bank.core_question(row), facts=facts, essay=bank.essay()
+        "essay/question.html",
+        row=row,
+        q=bank.core_question(row),
+        facts=facts,
+        essay=bank.essay(),
+        hidden=row.id in _hidden([row.id]),
     )

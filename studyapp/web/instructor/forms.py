@@ -1,4 +1,4 @@
-"""Instructor forms."""
+"""Instructor forms. Each lists its own fields; views copy them one by one into services."""
 
 from __future__ import annotations
 
@@ -6,22 +6,27 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    Field,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
+    ValidationError,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from studyapp.models import GradingMethod, Visibility
 
 VISIBILITY = [
-    (Visibility.IMMEDIATELY.value, "Immediately after the attempt"),
+    (Visibility.IMMEDIATELY.value, "Immediately after their attempt"),
     (Visibility.AFTER_CLOSE.value, "After the quiz closes"),
     (Visibility.NEVER.value, "Never"),
 ]
+DATETIME = "%Y-%m-%dT%H:%M"
+MIX_TYPES = ("multiple_choice", "cloze", "true_false", "short_answer", "ordering", "matching")
 
 
 class _Checkboxes(SelectMultipleField):
@@ -40,16 +45,26 @@ class ActionForm(FlaskForm):
     """A button that changes something (CSRF only)."""
 
 
-class AssignmentForm(FlaskForm):
+class JoiningForm(FlaskForm):
+    """Open or close joining by code (idempotent: says which state it wants)."""
+
+    open = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class AssignmentSettingsForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=120)])
-    opens_at = DateTimeLocalField("Opens", validators=[DataRequired()], format="%Y-%m-%dT%H:%M")
-    closes_at = DateTimeLocalField(
-        "Closes (due)", validators=[DataRequired()], format="%Y-%m-%dT%H:%M"
-    )
+    opens_at = DateTimeLocalField("Opens", validators=[DataRequired()], format=DATETIME)
+    closes_at = DateTimeLocalField("Closes (due)", validators=[DataRequired()], format=DATETIME)
     time_limit_minutes = IntegerField(
-        "Time limit in minutes (optional)", validators=[Optional(), NumberRange(1, 600)]
+        "Time limit in minutes",
+        validators=[Optional(), NumberRange(1, 600, "Between 1 and 600 minutes, or blank.")],
+        description="Leave blank for no limit.",
     )
-    attempts_allowed = IntegerField("Attempts allowed", default=1, validators=[NumberRange(1, 20)])
+    attempts_allowed = IntegerField(
+        "Attempts allowed",
+        default=1,
+        validators=[DataRequired(), NumberRange(1, 20, "Between 1 and 20.")],
+    )
     grading_method = SelectField(
         "Grade by",
         choices=[
@@ -65,23 +80,60 @@ class AssignmentForm(FlaskForm):
     show_answers = SelectField(
         "Students see the correct answers", choices=VISIBILITY, default=Visibility.AFTER_CLOSE.value
     )
+
+    def validate_closes_at(self, field: Field) -> None:
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError("The close time must be after the open time.")
+
+
+class AssignmentForm(AssignmentSettingsForm):
     source = RadioField(
         "Questions",
-        choices=[("draw", "Draw them at random"), ("pick", "Pick them myself")],
+        choices=[("draw", "Draw them at random"), ("pick", "Pick them myself (below)")],
         default="draw",
     )
     draw_count = IntegerField(
-        "How many to draw", default=10, validators=[Optional(), NumberRange(1, 100)]
+        "How many to draw",
+        default=10,
+        validators=[Optional(), NumberRange(1, 100, "Between 1 and 100.")],
     )
-    draw_types = _Checkboxes("Types to draw from (none ticked: all)")
+    mix_multiple_choice = IntegerField(
+        "Multiple choice", validators=[Optional(), NumberRange(0, 100)]
+    )
+    mix_cloze = IntegerField("Fill the blank", validators=[Optional(), NumberRange(0, 100)])
+    mix_true_false = IntegerField("True or false", validators=[Optional(), NumberRange(0, 100)])
+    mix_short_answer = IntegerField("Short answer", validators=[Optional(), NumberRange(0, 100)])
+    mix_ordering = IntegerField("Ordering", validators=[Optional(), NumberRange(0, 100)])
+    mix_matching = IntegerField("Matching", validators=[Optional(), NumberRange(0, 100)])
     draw_sections = _Checkboxes("Sections to draw from (none ticked: all)")
     same_fact = BooleanField("Allow two questions on the same fact")
+    seed = IntegerField(
+        "Seed (optional)",
+        validators=[Optional(), NumberRange(0, 2**31 - 1)],
+        description="The same seed and choices draw the same questions.",
+    )
     question_ids = _Checkboxes("Picked questions", validate_choice=False)
+    pick_section = StringField(validators=[Optional(), Length(max=10)])
+    pick_type = StringField(validators=[Optional(), Length(max=20)])
+    pick_fact = StringField(validators=[Optional(), Length(max=80)])
+
+    def mix(self) -> dict[str, int]:
+        """The per-type counts the instructor filled in (empty: an even mix)."""
+        counts = {t: getattr(self, f"mix_{t}").data for t in MIX_TYPES}
+        return {t: n for t, n in counts.items() if n}
+
+    def validate_draw_count(self, field: Field) -> None:
+        if self.source.data == "draw" and not field.data and not self.mix():
+            raise ValidationError("Say how many questions to draw.")
 
 
 class OverrideForm(FlaskForm):
     student_id = SelectField("Student", coerce=int)
-    extra_minutes = IntegerField("Extra minutes", default=0, validators=[NumberRange(0, 600)])
+    extra_minutes = IntegerField(
+        "Extra minutes on the time limit",
+        default=0,
+        validators=[Optional(), NumberRange(0, 600, "Between 0 and 600.")],
+    )
     closes_at = DateTimeLocalField(
-        "Extended close (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M"
+        "Extended close (optional)", validators=[Optional()], format=DATETIME
     )

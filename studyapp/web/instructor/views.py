@@ -1,19 +1,33 @@
-"""Instructor views: classes, quizzes, gradebook, item analysis, retiring questions."""
+"""Instructor views: classes, quizzes, gradebook, item analysis, retiring questions.
+
+Every route here is for instructors only (checked before each request), and every object is
+looked up through its owner: another instructor's class, quiz or attempt is a 404.
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import func, select
 
 from studyapp.core import charts
 from studyapp.db import utcnow
 from studyapp.extensions import db
-from studyapp.models import Assignment, Attempt, GradingMethod, Question, Visibility
+from studyapp.models import (
+    Assignment,
+    AssignmentOverride,
+    Attempt,
+    Course,
+    GradingMethod,
+    Question,
+    User,
+    Visibility,
+)
 from studyapp.services import ServiceError, gradebook
 from studyapp.services import assignments as quiz
 from studyapp.services import courses as classes
@@ -21,13 +35,25 @@ from studyapp.services.bank import (
     core_question,
     essay,
     facts,
+    facts_by_id,
     filter_questions,
+    questions_by_ids,
     restore_question,
     retire_question,
 )
-from studyapp.web import QUESTION_TYPE_LABELS
 from studyapp.web.instructor import bp
-from studyapp.web.instructor.forms import ActionForm, AssignmentForm, CourseForm, OverrideForm
+from studyapp.web.instructor.forms import (
+    MIX_TYPES,
+    ActionForm,
+    AssignmentForm,
+    AssignmentSettingsForm,
+    CourseForm,
+    JoiningForm,
+    OverrideForm,
+)
+from studyapp.web.safety import safe_next
+
+PICK_LIMIT = 150
 
 
 @bp.before_request
@@ -37,7 +63,7 @@ def _instructors_only():
         abort(403)
 
 
-def _course(course_id: int):  # type: ignore[no-untyped-def]
+def _course(course_id: int) -> Course:
     course = classes.own_course(current_user, course_id)
     if course is None:
         abort(404)
@@ -51,39 +77,48 @@ def _assignment(assignment_id: int) -> Assignment:
     return a
 
 
+def _zone() -> ZoneInfo:
+    try:
+        return ZoneInfo(current_user.timezone or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def _to_utc(value: datetime | None) -> datetime | None:
     """A time the instructor entered, read in their own time zone."""
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(current_user.timezone or "UTC")).astimezone(
-        ZoneInfo("UTC")
-    )
+    return value.replace(tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
 
 
 def _to_local(value: datetime) -> datetime:
-    return value.astimezone(ZoneInfo(current_user.timezone or "UTC")).replace(tzinfo=None)
+    """A UTC time as the naive local time a datetime-local field shows."""
+    return value.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+# --- classes --------------------------------------------------------------------------------
 
 
 @bp.get("/")
-def courses_page():
+def courses():
     return render_template(
         "instructor/courses.html",
-        courses=classes.instructor_courses(current_user),
+        rows=classes.instructor_courses(current_user),
         form=CourseForm(),
     )
-
-
-# Keep the endpoint name the navigation uses.
-bp.add_url_rule("/", endpoint="courses", view_func=courses_page)
 
 
 @bp.post("/courses")
 def create_course():
     form = CourseForm()
     if not form.validate_on_submit():
-        flash("Give the class a name (up to 120 characters).", "error")
+        flash("Give the class a name (up to 120 characters) and a term (up to 60).", "error")
         return redirect(url_for("instructor.courses"))
-    course = classes.create_course(current_user, form.name.data, form.term.data or "")
+    try:
+        course = classes.create_course(current_user, form.name.data, form.term.data or "")
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("instructor.courses"))
     flash(f"Class created. Students join with the code {course.join_code}.", "success")
     return redirect(url_for("instructor.course", course_id=course.id))
 
@@ -96,6 +131,7 @@ def course(course_id: int):
         c=c,
         roster=classes.roster(c),
         action=ActionForm(),
+        joining=JoiningForm(open="0" if c.join_open else "1"),
         now=utcnow(),
     )
 
@@ -104,18 +140,23 @@ def course(course_id: int):
 def regenerate_code(course_id: int):
     c = _course(course_id)
     if ActionForm().validate_on_submit():
-        flash(
-            f"New join code: {classes.regenerate_code(c)}. The old one no longer works.", "success"
-        )
+        code = classes.regenerate_code(c)
+        flash(f"New join code: {code}. The old one no longer works.", "success")
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
 @bp.post("/courses/<int:course_id>/joining")
 def toggle_joining(course_id: int):
     c = _course(course_id)
-    if ActionForm().validate_on_submit():
-        classes.set_join_open(c, not c.join_open)
-        flash("Joining is open." if c.join_open else "Joining is closed.", "success")
+    form = JoiningForm()
+    if form.validate_on_submit():
+        classes.set_join_open(c, form.open.data == "1")
+        flash(
+            "Joining is open: the code works."
+            if c.join_open
+            else "Joining is closed: the code is refused.",
+            "success",
+        )
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
@@ -123,11 +164,11 @@ def toggle_joining(course_id: int):
 def remove_student(course_id: int, user_id: int):
     c = _course(course_id)
     if ActionForm().validate_on_submit() and classes.remove_student(c, user_id):
-        flash("Student removed from the class.", "success")
+        flash("Student removed from the class. Their past attempts stay on record.", "success")
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
-# --- assignments ----------------------------------------------------------------------------
+# --- building a quiz ------------------------------------------------------------------------
 
 
 def _section_choices() -> list[tuple[str, str]]:
@@ -137,80 +178,154 @@ def _section_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _assignment_form(**kwargs) -> AssignmentForm:  # type: ignore[no-untyped-def]
-    form = AssignmentForm(**kwargs)
-    form.draw_types.choices = [(t, QUESTION_TYPE_LABELS[t]) for t in quiz.QUIZ_TYPES]
-    form.draw_sections.choices = _section_choices()
-    return form
+def _settings(form: AssignmentSettingsForm) -> quiz.AssignmentSettings:
+    """The settings, field by field (nothing else from the request reaches the model)."""
+    return quiz.AssignmentSettings(
+        title=form.title.data or "",
+        opens_at=_to_utc(form.opens_at.data),
+        closes_at=_to_utc(form.closes_at.data),
+        time_limit_minutes=form.time_limit_minutes.data,
+        attempts_allowed=form.attempts_allowed.data,
+        grading_method=GradingMethod(form.grading_method.data),
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_options=form.shuffle_options.data,
+        one_per_page=form.one_per_page.data,
+        show_marks=Visibility(form.show_marks.data),
+        show_answers=Visibility(form.show_answers.data),
+    )
+
+
+def _pick_filters(form: AssignmentForm) -> tuple[str | None, str | None, str | None]:
+    """Section, type and fact for the pick list, from the form or the query string."""
+    if request.method == "GET":
+        form.pick_section.data = request.args.get("section", "")
+        form.pick_type.data = request.args.get("type", "")
+        form.pick_fact.data = request.args.get("fact", "")
+    section = form.pick_section.data or None
+    qtype = form.pick_type.data or None
+    fact_id = form.pick_fact.data or None
+    if section not in {s for s, _ in _section_choices()}:
+        section = None
+    if qtype not in quiz.QUIZ_TYPES:
+        qtype = None
+    if fact_id not in facts_by_id():
+        fact_id = None
+    return section, qtype, fact_id
 
 
 @bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
 def new_assignment(course_id: int):
     c = _course(course_id)
-    now = utcnow()
-    form = _assignment_form()
-    if request.method == "GET" and not form.opens_at.data:
-        form.opens_at.data = _to_local(now).replace(second=0, microsecond=0)
-    section = request.args.get("section") or None
-    qtype = request.args.get("type") or None
-    fact_id = request.args.get("fact") or None
-    if qtype not in quiz.QUIZ_TYPES:
-        qtype = None
-    candidates = db.session.scalars(
-        filter_questions(section=section, qtype=qtype, fact_id=fact_id)
-        .where(Question.type != "explain")
-        .limit(200)
-    ).all()
-    form.question_ids.choices = [(q.id, q.prompt) for q in candidates]
-    if form.validate_on_submit():
-        try:
-            settings = quiz.AssignmentSettings(
-                title=form.title.data,
-                opens_at=_to_utc(form.opens_at.data),
-                closes_at=_to_utc(form.closes_at.data),
-                time_limit_minutes=form.time_limit_minutes.data,
-                attempts_allowed=form.attempts_allowed.data,
-                grading_method=GradingMethod(form.grading_method.data),
-                shuffle_questions=form.shuffle_questions.data,
-                shuffle_options=form.shuffle_options.data,
-                one_per_page=form.one_per_page.data,
-                show_marks=Visibility(form.show_marks.data),
-                show_answers=Visibility(form.show_answers.data),
-            )
-            if form.source.data == "pick":
-                ids = request.form.getlist("question_ids")
+    form = AssignmentForm()
+    form.draw_sections.choices = _section_choices()
+    if request.method == "GET":
+        start = _to_local(utcnow()).replace(minute=0) + timedelta(hours=1)
+        form.opens_at.data = start
+        form.closes_at.data = start + timedelta(days=7)
+    section, qtype, fact_id = _pick_filters(form)
+    stmt = filter_questions(section=section, qtype=qtype, fact_id=fact_id).where(
+        Question.type.in_(quiz.QUIZ_TYPES)
+    )
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    candidates = db.session.scalars(stmt.limit(PICK_LIMIT)).all()
+    picked = list(dict.fromkeys(form.question_ids.data or []))
+    shown = {q.id for q in candidates}
+    picked_elsewhere = [r for q, r in questions_by_ids(picked).items() if q not in shown]
+    if request.method == "POST" and request.form.get("action") != "filter":
+        if form.validate_on_submit():
+            try:
+                a, note = _create(c, form, picked)
+            except ServiceError as exc:
+                flash(str(exc), "error")
             else:
-                ids = quiz.draw_questions(
-                    count=form.draw_count.data or 10,
-                    types=form.draw_types.data or [],
-                    sections=form.draw_sections.data or [],
-                    seed=secrets.randbelow(2**31),
-                    same_fact=form.same_fact.data,
-                )
-                if len(ids) < (form.draw_count.data or 10):
-                    flash(
-                        f"Only {len(ids)} questions fit that choice; the quiz has {len(ids)}.",
-                        "warning",
-                    )
-            a = quiz.create_assignment(c, settings, ids)
-        except ServiceError as exc:
-            flash(str(exc), "error")
+                flash(f"Quiz “{a.title}” created with {len(a.items)} questions. {note}", "success")
+                return redirect(url_for("instructor.assignment", assignment_id=a.id))
         else:
-            flash(f"Quiz “{a.title}” created with {len(a.items)} questions.", "success")
-            return redirect(url_for("instructor.assignment", assignment_id=a.id))
-    elif request.method == "POST":
-        flash("Please correct the fields marked below.", "error")
+            flash("Please correct the fields marked below.", "error")
     return render_template(
         "instructor/new_assignment.html",
         c=c,
         form=form,
         candidates=candidates,
+        total=total,
+        picked=set(picked),
+        picked_elsewhere=picked_elsewhere,
         core_question=core_question,
         section=section,
         qtype=qtype,
         fact_id=fact_id,
         sections=_section_choices(),
         facts=facts(),
+        mix_fields=[getattr(form, f"mix_{t}") for t in MIX_TYPES],
+        quiz_types=quiz.QUIZ_TYPES,
+        limit=PICK_LIMIT,
+    )
+
+
+def _create(c: Course, form: AssignmentForm, picked: list[str]) -> tuple[Assignment, str]:
+    """Create the quiz from the picked questions or a draw; returns it and a note."""
+    settings = _settings(form)
+    if form.source.data == "pick":
+        return quiz.create_assignment(c, settings, picked), ""
+    seed = form.seed.data if form.seed.data is not None else secrets.randbelow(2**31)
+    mix = form.mix()
+    wanted = sum(mix.values()) if mix else form.draw_count.data
+    ids = quiz.draw_questions(
+        count=wanted,
+        mix=mix or None,
+        sections=form.draw_sections.data or [],
+        seed=seed,
+        same_fact=form.same_fact.data,
+    )
+    note = f"Drawn with seed {seed}."
+    if len(ids) < wanted:
+        note += f" Only {len(ids)} of the {wanted} asked for fit those choices."
+    return quiz.create_assignment(c, settings, ids), note
+
+
+@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+def edit_assignment(assignment_id: int):
+    a = _assignment(assignment_id)
+    form = AssignmentSettingsForm()
+    if request.method == "GET":
+        for name in (
+            "title",
+            "time_limit_minutes",
+            "attempts_allowed",
+            "shuffle_questions",
+            "shuffle_options",
+            "one_per_page",
+        ):
+            getattr(form, name).data = getattr(a, name)
+        form.opens_at.data = _to_local(a.opens_at)
+        form.closes_at.data = _to_local(a.closes_at)
+        form.grading_method.data = a.grading_method.value
+        form.show_marks.data = a.show_marks.value
+        form.show_answers.data = a.show_answers.value
+    elif form.validate_on_submit():
+        try:
+            quiz.update_settings(a, _settings(form))
+        except ServiceError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Settings saved. Attempts in progress follow the new times.", "success")
+            return redirect(url_for("instructor.assignment", assignment_id=a.id))
+    else:
+        flash("Please correct the fields marked below.", "error")
+    return render_template("instructor/edit_assignment.html", a=a, form=form)
+
+
+# --- one quiz: results, item analysis, extra time ------------------------------------------
+
+
+def _overrides(a: Assignment) -> list[tuple[AssignmentOverride, User]]:
+    return list(
+        db.session.execute(
+            select(AssignmentOverride, User)
+            .join(User, User.id == AssignmentOverride.user_id)
+            .where(AssignmentOverride.assignment_id == a.id)
+            .order_by(User.name)
+        ).tuples()
     )
 
 
@@ -218,11 +333,12 @@ def new_assignment(course_id: int):
 def assignment(assignment_id: int):
     a = _assignment(assignment_id)
     now = utcnow()
-    report = gradebook.assignment_report(a, now)
+    which = "all" if request.args.get("attempts") == "all" else "first"
+    report = gradebook.assignment_report(a, now, which)
     chart = Markup(
         charts.histogram_chart(
             [(b.lo, b.hi, b.count) for b in report.bins],
-            title=f"Scores on {a.title}",
+            title=f"Scores on {a.title} (percent)",
             x_label="students",
         )
     )
@@ -235,8 +351,9 @@ def assignment(assignment_id: int):
         chart=chart,
         action=ActionForm(),
         override_form=override_form,
-        overrides=a.overrides,
+        overrides=_overrides(a),
         now=now,
+        is_open=a.opens_at <= now < quiz.last_close(a),
     )
 
 
@@ -250,7 +367,7 @@ def set_override(assignment_id: int):
             quiz.set_override(
                 a,
                 form.student_id.data,
-                extra_minutes=form.extra_minutes.data,
+                extra_minutes=form.extra_minutes.data or 0,
                 closes_at=_to_utc(form.closes_at.data),
             )
         except ServiceError as exc:
@@ -258,15 +375,18 @@ def set_override(assignment_id: int):
         else:
             flash("Extra time saved.", "success")
     else:
-        flash("Choose a student and a number of minutes (0–600).", "error")
-    return redirect(url_for("instructor.assignment", assignment_id=a.id))
+        flash("Choose a student of this class and a number of minutes (0–600).", "error")
+    return redirect(url_for("instructor.assignment", assignment_id=a.id) + "#extra-time")
+
+
+# --- gradebook ------------------------------------------------------------------------------
 
 
 @bp.get("/courses/<int:course_id>/gradebook")
 def gradebook_page(course_id: int):
     c = _course(course_id)
     book = gradebook.gradebook(c, utcnow())
-    return render_template("instructor/gradebook.html", c=c, book=book)
+    return render_template("instructor/gradebook.html", c=c, book=book, minutes=gradebook.minutes)
 
 
 @bp.get("/courses/<int:course_id>/gradebook.csv")
@@ -275,9 +395,12 @@ def gradebook_csv(course_id: int):
     text = gradebook.gradebook_csv(gradebook.gradebook(c, utcnow()))
     name = "".join(ch if ch.isalnum() else "-" for ch in c.name)[:40] or "class"
     return Response(
-        text,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}-grades.csv"'},
+        text.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}-grades.csv"',
+        },
     )
 
 
@@ -287,33 +410,36 @@ def attempt(attempt_id: int):
     if t is None or t.assignment.course.instructor_id != current_user.id:
         abort(404)
     return render_template(
-        "instructor/attempt.html", t=t, rows=gradebook.attempt_detail(t), essay=essay()
+        "instructor/attempt.html",
+        t=t,
+        rows=gradebook.attempt_detail(t),
+        siblings=gradebook.student_attempts(t),
+        minutes=gradebook.minutes,
     )
+
+
+# --- the bank: retire and restore (bank-wide, any instructor) ------------------------------
+
+
+def _back() -> str:
+    return safe_next(request.form.get("back")) or url_for("instructor.courses")
 
 
 @bp.post("/questions/<qid>/retire")
 def retire(qid: str):
+    if db.session.get(Question, qid) is None:
+        abort(404)
     if ActionForm().validate_on_submit() and retire_question(qid, utcnow()):
-        flash("Question retired: it leaves future quizzes and study.", "success")
-    return redirect(
-        request.form.get("back")
-        if _local(request.form.get("back"))
-        else url_for("instructor.courses")
-    )
+        flash(
+            "Question retired: it leaves future quizzes and study. Restore it any time.", "success"
+        )
+    return redirect(_back())
 
 
 @bp.post("/questions/<qid>/restore")
 def restore(qid: str):
+    if db.session.get(Question, qid) is None:
+        abort(404)
     if ActionForm().validate_on_submit() and restore_question(qid):
         flash("Question restored.", "success")
-    return redirect(
-        request.form.get("back")
-        if _local(request.form.get("back"))
-        else url_for("instructor.courses")
-    )
-
-
-def _local(target: str | None) -> bool:
-    from studyapp.web.safety import safe_next
-
-    return safe_next(target) is not None
+    return redirect(_back())

@@ -1,7 +1,8 @@
-"""Students' classes and assigned quizzes."""
+"""Students' classes and assigned quizzes (and the close-overdue command)."""
 
 from flask import Blueprint
 
-bp = Blueprint("quiz", __name__, url_prefix="/classes")
+# cli_group=None: the blueprint's commands sit at the top level (flask close-overdue).
+bp = Blueprint("quiz", __name__, url_prefix="/classes", cli_group=None)
 
-from studyapp.web.quiz import views  # noqa: E402,F401
+from studyapp.web.quiz import commands, views  # noqa: E402,F401

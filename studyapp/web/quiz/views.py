@@ -1,19 +1,26 @@
-"""Students' classes and quizzes: join, see assignments, take a quiz, see the result."""
+"""Students' classes and quizzes: join, see assignments, take a quiz, see the result.
+
+A student only ever reaches their own attempts (another student's id is a 404). Nothing here
+shows a mark or a correct answer before the quiz's review options allow it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from studyapp.core.questions import Question as CoreQuestion
+from studyapp.core.questions import QuestionType
 from studyapp.db import utcnow
 from studyapp.extensions import db
-from studyapp.models import Assignment, AttemptState
+from studyapp.models import Assignment, Attempt, AttemptState
 from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, essay, questions_by_ids
+from studyapp.services.gradebook import attempt_detail
 from studyapp.web.quiz import bp
 from studyapp.web.quiz.forms import AttemptForm, JoinForm, StartForm
 from studyapp.web.study.forms import read_response
@@ -64,23 +71,21 @@ def _assignment_for_student(assignment_id: int) -> Assignment:
 def assignment(assignment_id: int):
     a = _assignment_for_student(assignment_id)
     now = utcnow()
-    quiz.finish_overdue(now, user_id=current_user.id)
+    quiz.finish_overdue(now, user_id=current_user.id, assignment_ids=[a.id])
     attempts = quiz.attempts_of(a, current_user.id)
     close = quiz.closes_for(a, current_user.id)
+    in_progress = any(t.state == AttemptState.OPEN for t in attempts)
     return render_template(
         "quiz/assignment.html",
         a=a,
         attempts=attempts,
         close=close,
+        now=now,
         status=quiz.status(a, attempts, now, close),
         grade=quiz.grade(a, attempts),
-        marks_visible=quiz.visible(a.show_marks, a, close, now),
-        can_start=now >= a.opens_at
-        and now < close
-        and (
-            len(attempts) < a.attempts_allowed
-            or any(t.state == AttemptState.OPEN for t in attempts)
-        ),
+        marks_visible=quiz.visible(a.show_marks, close, now),
+        in_progress=in_progress,
+        can_start=a.opens_at <= now < close and (in_progress or len(attempts) < a.attempts_allowed),
         form=StartForm(),
         override=quiz.override_for(a, current_user.id),
     )
@@ -90,7 +95,8 @@ def assignment(assignment_id: int):
 def start(assignment_id: int):
     a = _assignment_for_student(assignment_id)
     if not StartForm().validate_on_submit():
-        abort(400)
+        flash("This page expired; please try again.", "warning")
+        return redirect(url_for("quiz.assignment", assignment_id=a.id))
     try:
         attempt = quiz.start_attempt(a, current_user, utcnow())
     except ServiceError as exc:
@@ -99,97 +105,145 @@ def start(assignment_id: int):
     return redirect(url_for("quiz.take", attempt_id=attempt.id))
 
 
-def _own_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def _own_attempt(attempt_id: int) -> Attempt:
     attempt = quiz.own_attempt(current_user, attempt_id)
     if attempt is None:
         abort(404)
     return attempt
 
 
-def _items(attempt) -> list[tuple[str, CoreQuestion]]:  # type: ignore[no-untyped-def]
+def _items(attempt: Attempt) -> list[tuple[str, CoreQuestion]]:
     """The attempt's questions in its order, options shuffled as fixed at its start."""
     ids = attempt.layout.get("questions", [])
     rows = questions_by_ids(ids)
     orders = attempt.layout.get("options", {})
     out = []
     for qid in ids:
+        if qid not in rows:
+            continue
         item = core_question(rows[qid])
         order = orders.get(qid)
-        if order and isinstance(item.options, tuple):
+        if order and isinstance(item.options, tuple) and len(order) == len(item.options):
             item = replace(item, options=tuple(item.options[i] for i in order))
         out.append((qid, item))
     return out
 
 
-def _read(items, form) -> dict:  # type: ignore[no-untyped-def]
+def read_draft(item: CoreQuestion, form: Any, prefix: str) -> tuple[bool, Any]:
+    """(present, response): what the page holds for one question, complete or not.
+
+    Unlike a study answer, a quiz draft may be partial (three of five pairs matched) or cleared
+    (an emptied text box): it is saved as it is, so a reload shows exactly what was there.
+    """
+    try:
+        return True, read_response(item, form, prefix=prefix)
+    except ServiceError:
+        pass
+    if item.type in (QuestionType.CLOZE, QuestionType.SHORT_ANSWER):
+        text = form.get(prefix + "text")
+        return (True, "") if text is not None and not text.strip() else (False, None)
+    if item.type == QuestionType.ORDERING:
+        n = len(item.options)
+        slots: list[str | None] = [None] * n
+        for i, option in enumerate(item.options):
+            raw = form.get(f"{prefix}pos-{i}", "")
+            if raw.isdigit() and 1 <= int(raw) <= n and slots[int(raw) - 1] is None:
+                slots[int(raw) - 1] = option
+        return True, slots
+    if item.type == QuestionType.MATCHING:
+        left, right = item.options["left"], item.options["right"]
+        pairs = []
+        for i, name in enumerate(left):
+            raw = form.get(f"{prefix}match-{i}", "")
+            if raw.isdigit() and int(raw) < len(right):
+                pairs.append([name, right[int(raw)]])
+        return True, pairs
+    return False, None  # an unchosen option: nothing to save
+
+
+def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> dict[str, Any]:
     responses = {}
     for qid, item in items:
-        if not any(key.startswith(f"q-{qid}-") for key in form):
-            continue
-        try:
-            responses[qid] = read_response(item, form, prefix=f"q-{qid}-")
-        except ServiceError:
-            continue  # not answered yet: nothing to save
+        prefix = f"q-{qid}-"
+        if not any(key.startswith(prefix) for key in form):
+            continue  # not on this page
+        present, response = read_draft(item, form, prefix)
+        if present:
+            responses[qid] = response
     return responses
+
+
+def _close_if_overdue(attempt: Attempt) -> bool:
+    """Finish the attempt if its deadline (plus grace) has passed; True if it is closed."""
+    now = utcnow()
+    if attempt.state == AttemptState.OPEN and now > attempt.deadline + quiz.GRACE:
+        if quiz.finish_attempt(attempt.id, now, by="deadline"):
+            flash("Time is up: your attempt was submitted with the answers you had saved.", "info")
+        db.session.refresh(attempt)
+    return attempt.state != AttemptState.OPEN
 
 
 @bp.get("/attempts/<int:attempt_id>")
 def take(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    now = utcnow()
-    if attempt.state == AttemptState.OPEN and now > attempt.deadline + quiz.GRACE:
-        quiz.finish_attempt(attempt.id, now, by="deadline")
-        flash("Time is up: your attempt was submitted with the answers you had saved.", "info")
-    db.session.refresh(attempt)
-    if attempt.state != AttemptState.OPEN:
+    if _close_if_overdue(attempt):
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    now = utcnow()
     items = _items(attempt)
     a = attempt.assignment
     page = max(min(request.args.get("page", 1, type=int) or 1, len(items)), 1)
-    shown = [items[page - 1]] if a.one_per_page else items
+    saved = quiz.saved_answers(attempt)
+    answered = {qid for qid, r in saved.items() if quiz.is_answered(r)}
     return render_template(
         "quiz/take.html",
         attempt=attempt,
         a=a,
-        items=shown,
+        items=[(page, *items[page - 1])]
+        if a.one_per_page
+        else [(n, qid, item) for n, (qid, item) in enumerate(items, 1)],
         all_items=items,
         page=page,
         pages=len(items) if a.one_per_page else 1,
-        saved=quiz.saved_answers(attempt),
+        saved=saved,
+        answered=answered,
         form=AttemptForm(),
         now=now,
+        timed=bool(a.time_limit_minutes),
     )
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
 def save(attempt_id: int):
+    """Save the page without JavaScript (Save, Previous, Next, a question number)."""
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
     if not form.validate_on_submit():
         flash("This page expired; your saved answers are below.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
-    now = utcnow()
-    items = _items(attempt)
     try:
-        quiz.save_answers(attempt, _read(items, request.form), now)
+        quiz.save_answers(attempt, _read(_items(attempt), request.form), utcnow())
     except ServiceError as exc:
         flash(str(exc), "warning")
-        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
     go = form.go.data or ""
     if go == "finish":
-        return _finish(attempt, now)
-    page = int(go) if go.isdigit() else 1
+        return _finish(attempt)
+    page = int(go) if go.isdigit() else request.args.get("page", 1, type=int)
+    if not go:
+        flash("Answers saved.", "success")
     return redirect(url_for("quiz.take", attempt_id=attempt.id, page=page))
 
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
 def autosave(attempt_id: int):
+    """Save what the page holds (called by quiz.js on each change). Never reveals marks."""
     attempt = _own_attempt(attempt_id)
     now = utcnow()
     try:
         count = quiz.save_answers(attempt, _read(_items(attempt), request.form), now)
     except ServiceError as exc:
         return jsonify(saved=0, error=str(exc), closed=True), 409
+    db.session.refresh(attempt)
     return jsonify(saved=count, at=now.isoformat(), deadline=attempt.deadline.isoformat())
 
 
@@ -200,18 +254,17 @@ def submit(attempt_id: int):
     if not form.validate_on_submit():
         flash("This page expired; your saved answers are below. Submit again.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
-    now = utcnow()
     if attempt.state == AttemptState.OPEN:
         try:
-            quiz.save_answers(attempt, _read(_items(attempt), request.form), now)
+            quiz.save_answers(attempt, _read(_items(attempt), request.form), utcnow())
         except ServiceError as exc:
             flash(str(exc), "warning")
             return redirect(url_for("quiz.result", attempt_id=attempt.id))
-    return _finish(attempt, now)
+    return _finish(attempt)
 
 
-def _finish(attempt, now):  # type: ignore[no-untyped-def]
-    if quiz.finish_attempt(attempt.id, now):
+def _finish(attempt: Attempt):  # type: ignore[no-untyped-def]
+    if quiz.finish_attempt(attempt.id, utcnow()):
         flash("Your attempt is submitted.", "success")
     else:
         flash("This attempt was already submitted; it was not graded again.", "info")
@@ -221,24 +274,17 @@ def _finish(attempt, now):  # type: ignore[no-untyped-def]
 @bp.get("/attempts/<int:attempt_id>/result")
 def result(attempt_id: int):
     attempt = _own_attempt(attempt_id)
-    if attempt.state == AttemptState.OPEN:
+    if not _close_if_overdue(attempt):
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     now = utcnow()
-    a = attempt.assignment
-    close = quiz.closes_for(a, current_user.id)
-    marks_visible = quiz.visible(a.show_marks, a, close, now)
-    answers_visible = quiz.visible(a.show_answers, a, close, now)
-    saved = quiz.saved_answers(attempt)
-    from studyapp.services.gradebook import attempt_detail
-
+    shown = quiz.review_options(attempt, now)
     return render_template(
         "quiz/result.html",
         attempt=attempt,
-        a=a,
-        close=close,
-        marks_visible=marks_visible,
-        answers_visible=answers_visible,
-        rows=attempt_detail(attempt) if (marks_visible or answers_visible) else [],
-        saved=saved,
+        a=attempt.assignment,
+        close=shown.close,
+        marks_visible=shown.marks,
+        answers_visible=shown.answers,
+        rows=attempt_detail(attempt),
         essay=essay(),
     )

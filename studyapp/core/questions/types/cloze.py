@@ -5,30 +5,43 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from studyapp.core.questions.checks import BLANK, MIN_CLOZE_WORDS
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, make_id
 from studyapp.core.text import normalize
 
 TYPE = QuestionType.CLOZE
-BLANK = "_____"
 
 
-def _blank(sentence: str, forms: tuple[str, ...]) -> tuple[str, str] | None:
-    """Blank the longest accepted form that occurs exactly once, if no other form then shows."""
+def _blank(sentence: str, forms: tuple[str, ...]) -> tuple[str, str, range] | None:
+    """Blank the longest accepted form that occurs exactly once, if no other form then shows.
+
+    Returns the blanked sentence, the form blanked and where it stood in the sentence.
+    """
     for form in sorted(forms, key=len, reverse=True):
         pattern = re.compile(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])")
-        if len(pattern.findall(sentence)) != 1:
+        found = list(pattern.finditer(sentence))
+        if len(found) != 1:
             continue
-        text = pattern.sub(BLANK, sentence, count=1)
+        where = found[0]
+        text = sentence[: where.start()] + BLANK + sentence[where.end() :]
         rest = f" {normalize(text.replace(BLANK, ' '))} "
-        if any(f" {normalize(other)} " in rest for other in forms):
+        if any(normalize(other) and f" {normalize(other)} " in rest for other in forms):
             return None
-        return text, form
+        context = len(sentence[: where.start()].split()) + len(sentence[where.end() :].split())
+        if context < MIN_CLOZE_WORDS:
+            return None  # too little context: more than one answer would fit
+        return text, form, range(where.start(), where.end())
     return None
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """One item per fact whose key stands once in its primary sentence."""
+    """One item per fact whose key stands once in its primary sentence.
+
+    Two facts that blank overlapping words of the same sentence would make the same item
+    twice; the first fact keeps it.
+    """
+    taken: dict[str, list[range]] = {}
     for fact in ctx.facts:
         if TYPE in fact.skip_types:
             continue
@@ -36,15 +49,18 @@ def generate(ctx: Context) -> Iterator[Question]:
         made = _blank(source.quote, fact.accepted)
         if made is None:
             continue
-        text, blanked = made
-        accept = tuple(a for a in fact.accepted if a != blanked)
+        text, blanked, span = made
+        spans = taken.setdefault(source.sentence_id or source.quote, [])
+        if any(span.start < other.stop and other.start < span.stop for other in spans):
+            continue
+        spans.append(span)
         yield Question(
             id=make_id(TYPE, (fact.id,), blanked),
             type=TYPE,
             prompt=f"Fill in the blank: {text}",
             options=None,
             answer=blanked,
-            accept=accept,
+            accept=tuple(a for a in fact.accepted if a != blanked),
             explanation=fact.explanation or fact.statement,
             source=source,
             fact_ids=(fact.id,),

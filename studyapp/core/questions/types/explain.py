@@ -14,7 +14,7 @@ TYPE = QuestionType.EXPLAIN
 def generate(ctx: Context) -> Iterator[Question]:
     """One item per cause fact; the model answer lists the essay's reasons."""
     for fact in ctx.facts:
-        if fact.kind != FactKind.CAUSE or not fact.reasons:
+        if fact.kind != FactKind.CAUSE or not fact.reasons or TYPE in fact.skip_types:
             continue
         yield Question(
             id=make_id(TYPE, (fact.id,)),

@@ -7,33 +7,69 @@ from collections.abc import Iterator
 from studyapp.core.facts import Fact, FactKind
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, make_id
+from studyapp.core.text import date_span, normalize
 
 TYPE = QuestionType.ORDERING
 PROMPT = "Put these events in the order they happened, earliest first."
 SIZE = 5
 
 
+def clearly_ordered(a: Fact, b: Fact) -> bool:
+    """Whether the essay's dates settle which came first ("1966" vs "May 1966" does not)."""
+    (a0, a1), (b0, b1) = date_span(a.date or ""), date_span(b.date or "")
+    return a1 < b0 or b1 < a0
+
+
+def _gives_away(a: Fact, b: Fact) -> bool:
+    """Whether one label names the other ("Relations recover after the August … Incident")."""
+    la, lb = f" {normalize(a.topic)} ", f" {normalize(b.topic)} "
+    return la in lb or lb in la
+
+
+def _fits(group: list[Fact], event: Fact) -> bool:
+    return all(clearly_ordered(event, g) and not _gives_away(event, g) for g in group)
+
+
+def _greedy(events: list[Fact]) -> list[Fact]:
+    """The first events of the list (up to SIZE) that can all be ordered unambiguously."""
+    group: list[Fact] = []
+    for event in events:
+        if len(group) == SIZE:
+            break
+        if _fits(group, event):
+            group.append(event)
+    return group
+
+
 def _groups(events: list[Fact]) -> Iterator[list[Fact]]:
     """Runs of neighbouring events, plus spread-out selections across the whole period."""
     for start in range(0, max(len(events) - SIZE + 1, 1), 3):
-        yield events[start : start + SIZE]
+        yield _greedy(events[start:])
+    step = max(len(events) // SIZE, 1)
     for offset in range(3):
-        yield events[offset :: max(len(events) // SIZE, 1)][:SIZE]
+        yield _greedy(events[offset::step])
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """Several items over the dated facts, each with distinct dates."""
-    dated = sorted(
-        (f for f in ctx.facts if f.kind == FactKind.DATE and f.date),
+    """Several items over the dated facts, each of events whose order the dates settle.
+
+    Which events go together does not depend on the seed (so the items, and their ids, stay
+    the same); only the order they are shown in does.
+    """
+    events = sorted(
+        (
+            f
+            for f in ctx.facts
+            if f.kind == FactKind.DATE
+            and f.date
+            and TYPE not in f.skip_types
+            and not any(c.isdigit() for c in f.topic)
+        ),
         key=lambda f: (f.date, f.id),
     )
-    # One event per date, so the order is never ambiguous.
-    events: list[Fact] = []
-    for fact in dated:
-        if not events or events[-1].date != fact.date:
-            events.append(fact)
     seen: set[tuple[str, ...]] = set()
     for group in _groups(events):
+        group.sort(key=lambda f: date_span(f.date or "")[0])
         ids = tuple(f.id for f in group)
         if len(group) < 4 or ids in seen:
             continue

@@ -5,34 +5,99 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from studyapp.core.facts import FactKind
-from studyapp.core.questions.context import Context, stable_hash
+from studyapp.core.facts import Fact, FactKind
+from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, make_id
-from studyapp.core.text import normalize
+from studyapp.core.text import STOPWORDS, normalize
 
 TYPE = QuestionType.TRUE_FALSE
 PREFIX = "True or false: "
+_PREPOSITIONS = frozenset({"in", "of", "with", "at", "on", "to", "by", "from", "near", "for"})
+_NEGATIVE = re.compile(r"\b(not|never|no|nor)\b|n['’]t\b", re.IGNORECASE)
+_TITLE = re.compile(r"\b[A-Z][a-z]+\.? $")  # "Premier ", "Prof. ", "Reformist "
+_NAME_OF = re.compile(r"\b[A-Z][\w'’]*\s+of\s+(the\s+)?$")  # "Republic of ", "Party of the "
 
 
-def _swap(statement: str, key: str, value: str) -> str | None:
+def _occurrence(statement: str, key: str) -> re.Match[str] | None:
+    """The key's only whole-word occurrence in the statement, or None."""
     pattern = re.compile(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])")
-    if len(pattern.findall(statement)) != 1:
+    found = list(pattern.finditer(statement))
+    return found[0] if len(found) == 1 else None
+
+
+def _inside_a_name(statement: str, match: re.Match[str]) -> bool:
+    """Whether the key is part of a longer name or used as a modifier ("Vietnam issue")."""
+    before, after = statement[: match.start()], statement[match.end() :]
+    following = after.split(maxsplit=1)[0] if after.strip() else ""
+    word = re.sub(r"\W", "", following)
+    if following and not following[0].isalnum():
+        return False  # punctuation follows: the key stands alone
+    if word[:1].isupper():
+        return True  # "Zhenbao Island", "Ussuri River"
+    if word and word.casefold() not in STOPWORDS:
+        return True  # "the Vietnam issue", "Security Council sanctions"
+    return bool(_NAME_OF.search(before))  # "the People's Republic of Mongolia"
+
+
+def _arrange_article(ctx: Context, before: str, value: str) -> tuple[str, str]:
+    """Text before the slot and the value, with "the" where the essay gives the value one."""
+    bare = value[4:] if value.casefold().startswith("the ") else value
+    wants = value != bare or bool(ctx.takes_article(bare))
+    slot = re.search(r"\b[Tt]he $", before)
+    if slot:
+        if ctx.takes_article(bare) is False and value == bare:
+            before = before[: slot.start()]  # "the Philippines" -> "Mongolia"
+            return before, bare if before else bare[:1].upper() + bare[1:]
+        return before, bare
+    words = before.split()
+    if wants and words and words[-1].casefold() in _PREPOSITIONS:
+        return before, "the " + bare  # "in Foreign Affairs" -> "in the Rodong Sinmun"
+    return before, bare
+
+
+def swap(ctx: Context, fact: Fact, value: str) -> str | None:
+    """The statement with the key replaced by ``value``, or None where that reads badly."""
+    match = _occurrence(fact.statement, fact.answer)
+    if match is None:
         return None
-    swapped = pattern.sub(value, statement, count=1)
+    if fact.kind in (FactKind.PLACE, FactKind.ORGANISATION) and _inside_a_name(
+        fact.statement, match
+    ):
+        return None
+    before, after = fact.statement[: match.start()], fact.statement[match.end() :]
+    if fact.kind == FactKind.PERSON and _TITLE.search(before):
+        return None  # "Premier Zhou Enlai": the title belongs to the person
+    if fact.kind in (FactKind.PLACE, FactKind.ORGANISATION):
+        before, value = _arrange_article(ctx, before, value)
+    swapped = before + value + after
     # Keep "a"/"an" in agreement with the new value.
-    swapped = re.sub(
+    return re.sub(
         r"\b([Aa])n? (" + re.escape(value) + ")",
-        lambda m: (m.group(1) + ("n " if value[:1].lower() in "aeiou" else " ")) + m.group(2),
+        lambda m: m.group(1) + ("n " if value[:1].lower() in "aeiou" else " ") + m.group(2),
         swapped,
     )
-    return swapped
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """A true item and a false item per fact, so the bank is balanced."""
+    """A true and a false item for every fact where a plausible wrong value exists.
+
+    Facts without one (terms, ideas, causes) are asked in other forms only: true-only items
+    for them would teach students that statements about ideas are always true. Negative
+    statements are not swapped either: "North Korea did not recognize the leadership of X"
+    is likely true for many another X.
+    """
     statements = {normalize(f.statement) for f in ctx.facts}
     for fact in ctx.facts:
         if fact.kind == FactKind.CAUSE or TYPE in fact.skip_types:
+            continue
+        false, value = None, ""
+        negative = bool(_NEGATIVE.search(fact.statement))
+        for value in [] if negative else ctx.false_values(fact):
+            false = swap(ctx, fact, value)
+            if false and normalize(false) not in statements:
+                break
+            false = None
+        if false is None:
             continue
         source = ctx.source(fact)
         base = fact.explanation or fact.statement
@@ -43,28 +108,18 @@ def generate(ctx: Context) -> Iterator[Question]:
             options=None,
             answer=True,
             accept=(),
-            explanation=f"True. {base}" if base != fact.statement else f"True: {base}",
+            explanation=f"True. {base}",
             source=source,
             fact_ids=(fact.id,),
         )
-        pool = ctx.candidates(fact)[:3]
-        if not pool:
-            continue
-        start = stable_hash("tf", fact.id) % len(pool)
-        for value in pool[start:] + pool[:start]:
-            false = _swap(fact.statement, fact.answer, value)
-            if false and normalize(false) not in statements:
-                yield Question(
-                    id=make_id(TYPE, (fact.id,), f"false:{value}"),
-                    type=TYPE,
-                    prompt=PREFIX + false,
-                    options=None,
-                    answer=False,
-                    accept=(),
-                    explanation=(
-                        f"False: the essay has {fact.answer}, not {value}. {fact.statement}"
-                    ),
-                    source=source,
-                    fact_ids=(fact.id,),
-                )
-                break
+        yield Question(
+            id=make_id(TYPE, (fact.id,), f"false:{value}"),
+            type=TYPE,
+            prompt=PREFIX + false,
+            options=None,
+            answer=False,
+            accept=(),
+            explanation=f"False: the essay has {fact.answer}, not {value}. {base}",
+            source=source,
+            fact_ids=(fact.id,),
+        )
