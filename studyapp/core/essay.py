@@ -52,6 +52,7 @@ class Paragraph:
 
     @property
     def text(self) -> str:
+        """The paragraph's plain text, sentences joined by single spaces."""
         return " ".join(s.text for s in self.sentences)
 
 
