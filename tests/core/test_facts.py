@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -48,9 +49,39 @@ def test_dates_keep_the_essays_precision():
     assert {"March 1969", "September 30, 1969", "1966", "July 1961"} <= answers
 
 
+def test_date_answers_match_their_category_and_sort_key():
+    month_year = re.compile(
+        r"^(January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) \d{4}$"
+    )
+    shapes = {
+        "year": re.compile(r"^\d{4}$"),
+        "month-year": month_year,
+        "full-date": re.compile(r"^[A-Z][a-z]+ \d{1,2}, \d{4}$"),
+    }
+    for fact in FACTS:
+        if fact.kind == FactKind.DATE:
+            assert shapes[fact.category].match(fact.answer), fact.id
+            assert fact.date.startswith(fact.answer[-4:]), fact.id
+
+
 def test_numbers():
     assert BY_ID["five-summits"].answer == "five"
     assert BY_ID["disputes-30"].answer == "30" and BY_ID["relations-53"].answer == "53"
+    assert "more than 30" in BY_ID["disputes-30"].statement
+    assert BY_ID["one-million"].answer == "one million"
+    assert BY_ID["23rd-congress"].answer == "23rd" and BY_ID["20th-anniversary"].answer == "20th"
+
+
+def test_named_people_are_covered():
+    people = {f.answer for f in FACTS if f.kind == FactKind.PERSON}
+    named = {
+        "Shen Dingli", "Deng Yuwen", "Yang Junfeng", "Wang Hongguang", "Kim Chol", "Zhu Liang",
+        "Khrushchev", "Brezhnev", "Mao Zedong", "Kim Il Sung", "Alexander Dubček",
+        "Choe Yong-gon", "Zhou Enlai", "Deng Xiaoping", "Hu Jintao", "Xi Jinping",
+        "Kim Jong-un", "Trump", "Tsai Ing-wen",
+    }  # fmt: skip
+    assert named <= people
 
 
 def test_the_three_turns_have_causes():
@@ -60,10 +91,12 @@ def test_the_three_turns_have_causes():
         assert len(fact.reasons) >= 3 and fact.question.startswith("Why")
 
 
-def test_people_have_roles():
+def test_people_have_roles_unless_kept_out_of_matching():
     for fact in FACTS:
-        if fact.kind == FactKind.PERSON:
+        if fact.kind == FactKind.PERSON and "matching" not in fact.skip_types:
             assert fact.role, fact.id
+    roles = [f.role for f in FACTS if f.role]
+    assert len(roles) == len(set(roles))  # a matching item never has two equal right-hand sides
 
 
 def test_validator_catches_bad_evidence_and_duplicates():
@@ -78,6 +111,24 @@ def test_validator_catches_bad_evidence_and_duplicates():
 def test_validator_catches_a_question_that_gives_the_answer_away():
     fact = replace(BY_ID["zhenbao-clash"], question="When was the March 1969 clash?")
     assert any("gives away" in p for p in validate_facts((fact,), ESSAY))
+    word = replace(BY_ID["ussuri-river"], question="Which river saw the 1969 clash?")
+    assert any("gives away" in p for p in validate_facts((word,), ESSAY))
+
+
+def test_validator_catches_evidence_from_another_section_and_a_bad_date_key():
+    moved = replace(BY_ID["zhenbao-clash"], section="2")
+    assert any("not in section 2" in p for p in validate_facts((moved,), ESSAY))
+    undated = replace(BY_ID["zhenbao-clash"], date=None)
+    assert any("date sort key" in p for p in validate_facts((undated,), ESSAY))
+    garbled = replace(BY_ID["zhenbao-clash"], date="March 1969")
+    assert any("YYYY" in p for p in validate_facts((garbled,), ESSAY))
+
+
+def test_validator_wants_reasons_for_causes_and_answers_in_statements():
+    cause = replace(BY_ID["cause-2018"], reasons=("Only one.",))
+    assert any("two reasons" in p for p in validate_facts((cause,), ESSAY))
+    fact = replace(BY_ID["zhenbao-clash"], statement="A clash broke out in 1969.")
+    assert any("statement does not contain" in p for p in validate_facts((fact,), ESSAY))
 
 
 def test_parse_errors_name_the_fact():
