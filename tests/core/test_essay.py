@@ -24,8 +24,18 @@ def test_front_matter():
 
 def test_four_numbered_sections_and_a_front_part():
     assert [s.number for s in ESSAY.sections] == [1, 2, 3, 4]
-    assert ESSAY.sections[2].title == "Sino-DPRK Relations Restored"
-    assert ESSAY.front.id == "front" and ESSAY.front.paragraphs
+    assert [s.title for s in ESSAY.sections] == [
+        "Sino-DPRK Relations: From Sabre-Rattling to High-Stakes Summitry",
+        "Deterioration of the Sino-DPRK Relations during the Cultural Revolution",
+        "Sino-DPRK Relations Restored",
+        "Extrapolation from Experiences of the Cultural Revolution",
+    ]
+    assert ESSAY.front.id == "front" and ESSAY.front.number is None
+    assert ESSAY.front.title == "About the author"
+    assert ESSAY.sentence("front.1.1").text.startswith(
+        "Prof. Daekwon Son is an Assistant Professor"
+    )
+    assert [s.id for s in ESSAY.all_sections()] == ["front", "1", "2", "3", "4"]
 
 
 def test_running_header_and_boilerplate_are_gone():
@@ -60,6 +70,9 @@ def test_sentence_ids_are_unique_and_positional():
     assert ESSAY.sentence("3.1.18").text.startswith("Under these circumstances, a military clash")
     assert ESSAY.find_sentence("near Zhenbao (Damansky) Island").id == "3.1.18"
     assert ESSAY.find_sentence("China") is None  # ambiguous
+    assert ESSAY.find_sentence("The volte-face   came\nin 2018, however.").id == "1.2.1"
+    with pytest.raises(KeyError):
+        ESSAY.sentence("9.9.9")
 
 
 def test_emphasis_is_kept_as_markup_only():
