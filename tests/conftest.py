@@ -85,13 +85,16 @@ def _fresh_url(template_db: str, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def _truncate_pg(app: Flask) -> None:
-    with app.app_context():
-        names = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
-            conn.execute(sa.text("UPDATE question SET retired_at = NULL"))
-        db.engine.dispose()
+def _truncate_pg(url: str) -> None:
+    """Empty every table but the question bank (before the app starts: production checks)."""
+    import studyapp.models  # noqa: F401  (registers the tables)
+
+    names = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
+        conn.execute(sa.text("UPDATE question SET retired_at = NULL"))
+    engine.dispose()
 
 
 class Client(FlaskClient):
@@ -115,10 +118,10 @@ def make_app(template_db: str, tmp_path: Path, **overrides) -> Flask:
     """An app on its own fresh copy of the template database."""
     config = _base_config(_fresh_url(template_db, tmp_path), tmp_path)
     config.update(overrides)
+    if PG_URL:
+        _truncate_pg(config["SQLALCHEMY_DATABASE_URI"])
     app = create_app(config)
     app.test_client_class = Client
-    if PG_URL:
-        _truncate_pg(app)
     return app
 
 
