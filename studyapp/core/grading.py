@@ -19,8 +19,10 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from studyapp.core.questions.model import Question, QuestionType
-from studyapp.core.text import has_digit, normalize, parse_date
+from studyapp.core.text import has_digit, is_numeric_phrase, normalize, parse_date
 
+# Qualifiers a typed number may carry when the question asks for them ("more than how many").
+QUALIFIERS = ("more than", "fewer than", "less than", "over", "under", "at least", "nearly")
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0"})
 
@@ -37,8 +39,12 @@ class Verdict:
 
 
 def typo_allowance(key: str) -> int:
-    """Edits forgiven in a typed name or term: none up to 4 letters, 1 up to 8, then 2."""
-    if has_digit(key):
+    """Edits forgiven in a typed name or term: none up to 4 letters, 1 up to 8, then 2.
+
+    Numbers and dates (digits, or number words such as "five" or "one million") get none:
+    "one billion" is not a typo of "one million".
+    """
+    if has_digit(key) or is_numeric_phrase(key):
         return 0
     n = len(key)
     if n <= 4:
@@ -48,8 +54,43 @@ def typo_allowance(key: str) -> int:
     return 2
 
 
-def typed_matches(response: str, accepted: Sequence[str]) -> bool:
+def _close(given: str, key: str) -> bool:
+    """Whether two normalised answers differ only by small typos.
+
+    The whole answer may differ by its allowance, and each word by its own allowance (at
+    least one edit) but not in its first letter: "Kim Il Sng" is Kim Il Sung, "Southeast
+    China" is not Northeast China. Words run together or split ("Kim Ilsung") count as the
+    same answer.
+    """
+    allowance = typo_allowance(key)
+    if not allowance or has_digit(given) or is_numeric_phrase(given):
+        return False
+    if OSA.distance(given, key, score_cutoff=allowance) > allowance:
+        return False
+    words, key_words = given.split(), key.split()
+    if len(words) != len(key_words):
+        return given.replace(" ", "") == key.replace(" ", "")
+    for word, key_word in zip(words, key_words, strict=True):
+        if word[0] != key_word[0]:
+            return False  # typos rarely hit the first letter; other words do ("South…")
+        limit = max(1, typo_allowance(key_word))
+        if OSA.distance(word, key_word, score_cutoff=limit) > limit:
+            return False
+    return True
+
+
+def _drop_qualifier(response: str, prompt: str) -> str:
+    """Drop a qualifier the question itself asks for: "more than 30" to "more than how many"."""
+    given, asked = normalize(response), f" {normalize(prompt)} "
+    for qualifier in QUALIFIERS:
+        if given.startswith(qualifier + " ") and f" {qualifier} " in asked:
+            return given[len(qualifier) + 1 :]
+    return response
+
+
+def typed_matches(response: str, accepted: Sequence[str], prompt: str = "") -> bool:
     """Whether a typed response matches any accepted form under the rules above."""
+    response = _drop_qualifier(response, prompt)
     given = normalize(response)
     if not given:
         return False
@@ -61,10 +102,7 @@ def typed_matches(response: str, accepted: Sequence[str]) -> bool:
         key_date = parse_date(form)
         if key_date is not None and given_date == key_date:
             return True
-        if has_digit(key) or has_digit(given):
-            continue
-        allowance = typo_allowance(key)
-        if allowance and OSA.distance(given, key, score_cutoff=allowance) <= allowance:
+        if _close(given, key):
             return True
     return False
 
@@ -88,8 +126,10 @@ def _verdict(q: Question, score: float, feedback_right: str, feedback_wrong: str
 def _typed(q: Question, response: Any) -> Verdict:
     if not isinstance(response, str) or not response.strip():
         return _verdict(q, 0, "", f"No answer given. The answer is {q.answer}.")
-    ok = typed_matches(response, (str(q.answer), *q.accept))
-    exact = normalize(response) in {normalize(a) for a in (str(q.answer), *q.accept)}
+    ok = typed_matches(response, (str(q.answer), *q.accept), q.prompt)
+    exact = normalize(_drop_qualifier(response, q.prompt)) in {
+        normalize(a) for a in (str(q.answer), *q.accept)
+    }
     right = "Correct." if exact else f"Correct (we read it as {q.answer})."
     return _verdict(q, 1.0 if ok else 0.0, right, f"Not quite: the answer is {q.answer}.")
 

@@ -134,8 +134,8 @@ def normalize(text: str) -> str:
 
     Idempotent: ``normalize(normalize(x)) == normalize(x)``.
     """
-    folded = strip_accents(unify(text)).casefold()
-    folded = folded.replace("-", " ").replace("'", "")
+    folded = strip_accents(unify(strip_accents(text)).casefold())
+    folded = folded.replace("-", " ").replace("'", "").replace("&", " and ")
     folded = _NON_WORD.sub(" ", folded).replace("_", " ")
     folded = _SPACES.sub(" ", folded).strip()
     changed = True
@@ -215,6 +215,27 @@ def date_span(iso: str) -> tuple[date, date]:
     return date(year, month, parts[2]), date(year, month, parts[2])
 
 
+_TENS_AND_UP = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred")
+_LARGE = ("thousand", "million", "billion", "half", "dozen")
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_MORE_ORDINALS = ("ninth", "tenth", "eleventh", "twelfth", "twentieth", "thirtieth")
+NUMBER_WORDS = frozenset(
+    [*WORD_NUMBERS, *_TENS_AND_UP, *_LARGE, *_ORDINAL_WORDS, *_MORE_ORDINALS]
+)  # fmt: skip
+
+
+def _number_word(word: str) -> bool:
+    return word in NUMBER_WORDS or word.removesuffix("th") in NUMBER_WORDS  # "thirteenth"
+
+
+def is_numeric_phrase(text: str) -> bool:
+    """Whether an answer is a number in words ("five", "one million", "twenty-third")."""
+    words = normalize(text).split()
+    return any(_number_word(w) for w in words) and all(
+        _number_word(w) or w in ("a", "and") for w in words
+    )
+
+
 def has_digit(text: str) -> bool:
     """Whether the text holds a number (such answers are never matched fuzzily)."""
     return any(c.isdigit() for c in text)
@@ -282,8 +303,11 @@ def parse_date(text: str) -> DateParts | None:
 def _checked(year: int, month: int | None, day: int | None) -> DateParts | None:
     if month is not None and not 1 <= month <= 12:
         return None
-    if day is not None and not 1 <= day <= 31:
-        return None
+    if day is not None:
+        try:
+            date(year, month or 1, day)
+        except ValueError:
+            return None  # "February 30"
     return (year, month, day)
 
 
