@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from studyapp.core.essay import load_essay  # noqa: E402
 from studyapp.core.facts import load_facts  # noqa: E402
 from studyapp.core.questions import generate_bank  # noqa: E402
+from studyapp.core.text import normalize  # noqa: E402
 
 
 def main() -> None:
@@ -28,11 +30,14 @@ def main() -> None:
     times = []
     count = 0
     for _ in range(args.runs):
+        normalize.cache_clear()  # every run starts cold: no answer normalised in advance
         start = time.perf_counter()
         bank = generate_bank(essay, facts, seed=0)
         times.append(time.perf_counter() - start)
         count = len(bank.questions)
     print(f"facts: {len(facts)}  questions: {count}  rejected: {len(bank.rejected)}")
+    per_type = Counter(str(q.type) for q in bank.questions)
+    print("per type: " + ", ".join(f"{t} {n}" for t, n in sorted(per_type.items())))
     print("runs (s): " + ", ".join(f"{t:.4f}" for t in times))
     print(json.dumps({"questions": count, "seconds": round(min(times), 4)}))
 

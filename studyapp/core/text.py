@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 _QUOTES = str.maketrans(
     {
@@ -125,10 +126,13 @@ def unify(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """Dubček -> Dubcek."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """Fold an answer for comparison: accents, case, quotes, hyphens, punctuation, articles.
 

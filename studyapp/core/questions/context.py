@@ -64,6 +64,7 @@ class Context:
         self._order = {s.id: i for i, s in enumerate(sentences)}
         self._sentence_norms = [f" {normalize(s.text)} " for s in sentences]
         self._mentions: dict[str, list[int]] = {}
+        self._candidates: dict[str, list[str]] = {}
         self._texts = [s.text for s in self.essay.sentences()] + [f.statement for f in self.facts]
         for fact in self.facts:
             self._answer_owner.setdefault(normalize(fact.answer), fact)
@@ -108,6 +109,11 @@ class Context:
 
     def candidates(self, fact: Fact) -> list[str]:
         """Wrong answers of the key's kind, most plausible first (deduplicated)."""
+        if fact.id not in self._candidates:
+            self._candidates[fact.id] = self._find_candidates(fact)
+        return list(self._candidates[fact.id])
+
+    def _find_candidates(self, fact: Fact) -> list[str]:
         if fact.kind == FactKind.DATE or parse_date(fact.answer):
             values = self._date_candidates(fact)
         elif fact.kind == FactKind.NUMBER:
