@@ -477,6 +477,11 @@ BAD_ITEMS = [
     ("multiple_choice", {"prompt": "How many summits did Xi and Kim hold in 2018?",
                          "answer": "five", "fact_ids": ("five-summits",),
                          "options": ("eight", "five", "seven", "six")}, "numbers not in ascending"),
+    ("multiple_choice", {"prompt": "Which slogan did Hu Jintao emphasise?",
+                         "answer": "peaceful rise",
+                         "fact_ids": ("peaceful-rise",),
+                         "options": ("big-power chauvinism", "Chinese Dream",
+                                     "great power chauvinism", "peaceful rise")}, "share a word"),
     # cloze
     ("cloze", {"prompt": make_question("cloze").prompt + " _____"}, "one blank"),
     ("cloze", {"prompt": "Fill in the blank: In _____ (July 1961), the two countries signed "

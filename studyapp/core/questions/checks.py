@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from studyapp.core.essay import Essay
-from studyapp.core.facts import Fact
+from studyapp.core.facts import Fact, FactKind
 from studyapp.core.questions.model import Question, QuestionType
 from studyapp.core.text import content_words, date_span, normalize, number_value, parse_date
 
@@ -28,6 +28,8 @@ _NEGATIONS = {"not", "never", "no", "didnt", "wasnt", "werent", "isnt", "nt"}
 # The key may be at most this many times longer (in characters) than the longest distractor:
 # a key much longer than every other option is picked for its length.
 LONGEST_RATIO = 1.6
+# Names may share a word (Kim Il Sung, Kim Jong-un); terms may not (two kinds of chauvinism).
+_WORDS_MAY_REPEAT = (FactKind.PERSON, FactKind.DATE, FactKind.NUMBER)
 MIN_CLOZE_WORDS = 8  # words around the blank, so that only one answer fits
 MAX_PROMPT = 600
 
@@ -122,6 +124,11 @@ def multiple_choice(q: Question, essay: Essay, facts: Facts) -> list[str]:
         elif options != sorted(options, key=normalize):
             problems.append("options not in alphabetical order")
     key_fact = facts.get(q.fact_ids[0]) if facts and q.fact_ids else None
+    if key_fact is not None and key_fact.kind not in _WORDS_MAY_REPEAT:
+        for i, a in enumerate(options):
+            for b in options[i + 1 :]:
+                if content_words(a) & content_words(b):
+                    problems.append(f"options {a!r} and {b!r} share a word")
     if key_fact is not None:
         owners: dict[str, list[Fact]] = {}
         for f in facts.values():

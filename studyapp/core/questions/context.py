@@ -339,21 +339,30 @@ class Context:
         if want_after > len(after):
             want_after = len(after)
             want_before = min(3 - want_after, len(before))
-        chosen = _spread(before, want_before) + _spread(after, want_after)
+        chosen: list[str] = []
+        words_may_repeat = fact.kind in (FactKind.PERSON, FactKind.DATE, FactKind.NUMBER)
+        _pick(chosen, before, want_before, words_may_repeat)
+        _pick(chosen, after, want_after, words_may_repeat)
         if len(chosen) < 3:
             return None
         options = sorted([fact.answer, *chosen], key=lambda v: self.sort_key(fact, v))
         return options, chosen
 
 
-def _spread(values: list[str], count: int) -> list[str]:
-    """The first ``count`` values (by preference) of which none contains another."""
-    chosen: list[str] = []
+def _pick(chosen: list[str], values: list[str], count: int, words_may_repeat: bool) -> None:
+    """Add the first ``count`` values (by preference) that do not clash with those chosen.
+
+    No option may contain another; options that are terms or places may not even share a
+    word ("big-power chauvinism" beside "great power chauvinism" makes two near-twins).
+    """
+    added = 0
     for value in values:
-        if len(chosen) == count:
-            break
+        if added == count:
+            return
         v = f" {normalize(value)} "
         if any(v in f" {normalize(c)} " or f" {normalize(c)} " in v for c in chosen):
             continue
+        if not words_may_repeat and any(content_words(value) & content_words(c) for c in chosen):
+            continue
         chosen.append(value)
-    return chosen
+        added += 1
