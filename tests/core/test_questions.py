@@ -62,6 +62,11 @@ def test_ids_are_unique_and_stable():
     assert [q.to_dict() for q in again.questions] == [q.to_dict() for q in BANK.questions]
 
 
+def test_no_two_items_of_a_type_look_the_same():
+    shown = Counter((q.type, q.prompt, repr(q.options)) for q in BANK.questions)
+    assert [k for k, n in shown.items() if n > 1] == []
+
+
 def test_ids_do_not_depend_on_the_seed():
     other = generate_bank(ESSAY, FACTS, seed=7)
     assert {q.id for q in other.questions} == {q.id for q in BANK.questions}

@@ -79,16 +79,21 @@ def generate_bank(essay: Essay, facts: Sequence[Fact], *, seed: int = 0) -> Bank
     kept: list[Question] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
+    shown: dict[tuple[str, str, str], str] = {}
     for qtype, generator in GENERATORS.items():
         for item in generator(ctx):
             problems = problems_with(item, essay, ctx.by_id)
             if item.id in seen:
                 problems.append("duplicate id")
+            twin = shown.get((item.type, item.prompt, repr(item.options)))
+            if twin is not None:
+                problems.append(f"same prompt and options as {twin}")
             if problems:
                 log.info("dropped %s %s: %s", qtype, item.id, "; ".join(problems))
                 rejected.append(Rejected(item, tuple(problems)))
                 continue
             seen.add(item.id)
+            shown[(item.type, item.prompt, repr(item.options))] = item.id
             kept.append(item)
     return Bank(tuple(kept), tuple(rejected))
 

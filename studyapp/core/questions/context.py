@@ -165,15 +165,16 @@ class Context:
     def _rank(self, fact: Fact, other: Fact) -> tuple[int, ...]:
         """Most plausible wrong answers first.
 
-        The same category first; then a name the essay mentions close to the key, as it
-        belongs to the same story (Hu Jintao near Deng Xiaoping, not Tsai Ing-wen); then the
-        same section and a similar length.
+        The same category first; then the same section (the same period of the story: not Xi
+        Jinping beside Kim Il Sung in 1970); then a name the essay mentions close to the key
+        (Hu Jintao near Deng Xiaoping, not Tsai Ing-wen), one the reader has already met, and
+        a similar length.
         """
         return (
             0 if other.category == fact.category else 1,
+            0 if other.section == fact.section else 1,
             min(self.distance(fact, other), 12),
             0 if self._met_before(fact, other) else 1,
-            0 if other.section == fact.section else 1,
             abs(len(other.answer) - len(fact.answer)) // 4,
             stable_hash(fact.id, other.id),
         )
@@ -239,15 +240,15 @@ class Context:
             verdict: bool | None = None
             for text in self._texts:
                 for m in pattern.finditer(text):
-                    after = text[m.end() :].split(maxsplit=1)
-                    nxt = re.sub(r"\W", "", after[0]) if after else ""
-                    if after and after[0][:1].isalnum() and nxt.casefold() not in STOPWORDS:
-                        continue  # used as a modifier: "the Vietnam issue"
                     words = text[: m.start()].split()
                     prev = words[-1] if words else ""
                     if prev[:1].isupper() and prev.casefold() != "the":
                         continue  # part of a longer name: "US Security Council"
                     if prev.casefold() == "the" or prev.endswith(("'s", "’s")):
+                        after = text[m.end() :].split(maxsplit=1)
+                        nxt = re.sub(r"\W", "", after[0]) if after else ""
+                        if after and after[0][:1].isalnum() and nxt.casefold() not in STOPWORDS:
+                            continue  # "the" belongs to a noun after it: "the Vietnam issue"
                         verdict = True
                     elif verdict is None:
                         verdict = False

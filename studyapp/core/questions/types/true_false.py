@@ -12,7 +12,7 @@ from studyapp.core.text import STOPWORDS, normalize
 
 TYPE = QuestionType.TRUE_FALSE
 PREFIX = "True or false: "
-_PREPOSITIONS = frozenset({"in", "of", "with", "at", "on", "to", "by", "from", "near", "for"})
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that"})
 _NEGATIVE = re.compile(r"\b(not|never|no|nor)\b|n['’]t\b", re.IGNORECASE)
 _TITLE = re.compile(r"\b[A-Z][a-z]+\.? $")  # "Premier ", "Prof. ", "Reformist "
 _NAME_OF = re.compile(r"\b[A-Z][\w'’]*\s+of\s+(the\s+)?$")  # "Republic of ", "Party of the "
@@ -50,8 +50,10 @@ def _arrange_article(ctx: Context, before: str, value: str) -> tuple[str, str]:
             return before, bare if before else bare[:1].upper() + bare[1:]
         return before, bare
     words = before.split()
-    if wants and words and words[-1].casefold() in _PREPOSITIONS:
-        return before, "the " + bare  # "in Foreign Affairs" -> "in the Rodong Sinmun"
+    prev = words[-1].casefold() if words else ""
+    if wants and prev not in _DETERMINERS and not prev.endswith(("'s", "’s")):
+        # "in Foreign Affairs" -> "in the Rodong Sinmun"; "Like North Vietnam" -> "Like the …"
+        return before, ("the " if before else "The ") + bare
     return before, bare
 
 
@@ -86,19 +88,24 @@ def generate(ctx: Context) -> Iterator[Question]:
     statements are not swapped either: "North Korea did not recognize the leadership of X"
     is likely true for many another X.
     """
-    statements = {normalize(f.statement) for f in ctx.facts}
+    statements = {normalize(f.statement) for f in ctx.facts}  # true ones, and false ones made
+    asked: set[str] = set()  # true statements already made into items
     for fact in ctx.facts:
         if fact.kind == FactKind.CAUSE or TYPE in fact.skip_types:
             continue
+        if normalize(fact.statement) in asked:
+            continue  # two facts with one statement: the first one's pair covers it
         false, value = None, ""
         negative = bool(_NEGATIVE.search(fact.statement))
         for value in [] if negative else ctx.false_values(fact):
             false = swap(ctx, fact, value)
             if false and normalize(false) not in statements:
+                statements.add(normalize(false))
                 break
             false = None
         if false is None:
             continue
+        asked.add(normalize(fact.statement))
         source = ctx.source(fact)
         base = fact.explanation or fact.statement
         yield Question(
