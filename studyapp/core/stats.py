@@ -130,9 +130,10 @@ def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     if len(xs) < 2 or _constant(xs) or _constant(ys):
         return None
     sxy = _centred_products(xs, ys)
-    sxx = _centred_products(xs, xs)
-    syy = _centred_products(ys, ys)
-    return max(-1.0, min(1.0, sxy / math.sqrt(sxx * syy)))
+    scale = math.sqrt(_centred_products(xs, xs)) * math.sqrt(_centred_products(ys, ys))
+    if not scale > 0:  # spreads so small that they underflow
+        return None
+    return max(-1.0, min(1.0, sxy / scale))
 
 
 def _efficiency(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -195,7 +196,8 @@ def item_analysis(
         sd = 100.0 * spread if spread is not None else None
         r = _pearson(marks, rest)
         discrimination = 100.0 * r if r is not None else None
-        efficiency = _efficiency(marks, rest)
+        # Both need spread in both sets of marks; one check keeps them None together.
+        efficiency = _efficiency(marks, rest) if r is not None else None
         counts: Counter[str] = Counter(
             str(chosen) for a, _ in rows if (chosen := a.choices.get(qid)) is not None
         )
