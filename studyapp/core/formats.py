@@ -1,13 +1,28 @@
-"""Export formats: the question bank as JSON, CSV and an Anki deck; formula-safe CSV."""
+"""Export formats: the question bank as JSON, CSV and an Anki deck; formula-safe CSV.
+
+The JSON export schema is stable (other tools read it):
+
+    {"essay": {"slug", "title", "author"},
+     "questions": [{"id", "type", "prompt", "options", "answer", "accept", "explanation",
+                    "source": {"section", "quote"}, "fact_ids"}]}
+
+``options`` is the list shown (multiple choice, ordering), {"left": [...], "right": [...]} for
+matching, and null or [] otherwise; ``answer`` is text, true/false, the items in order
+(ordering) or [left, right] pairs (matching).
+"""
 
 from __future__ import annotations
 
 import csv
 import html
 import io
+import itertools
 import json
+import sqlite3
 import tempfile
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,51 +37,181 @@ QUESTION_KEYS = (
     "source",
     "fact_ids",
 )
+ESSAY_KEYS = ("slug", "title", "author")
+SOURCE_KEYS = ("section", "quote")
 TYPES = frozenset(
     {"multiple_choice", "cloze", "true_false", "short_answer", "ordering", "matching", "explain"}
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TEXT_ANSWER_TYPES = frozenset({"cloze", "short_answer", "explain"})
+# OWASP CSV injection lists = + - @ tab and carriage return; ASVS 1.2.10 adds the null character.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+CSV_HEADER = (
+    "id",
+    "type",
+    "prompt",
+    "options",
+    "answer",
+    "accept",
+    "explanation",
+    "section",
+    "quote",
+    "fact_ids",
+)
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists and string enums as strings, all the way down."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
 
 
 def _export_item(q: Mapping[str, Any]) -> dict[str, Any]:
-    item = {key: q[key] for key in QUESTION_KEYS}
-    item["source"] = {k: v for k, v in q["source"].items() if v is not None}
-    return item
+    """One question with exactly the schema's keys, in the schema's order."""
+    source = q["source"]
+    return {
+        "id": str(q["id"]),
+        "type": str(q["type"]),
+        "prompt": q["prompt"],
+        "options": _plain(q.get("options")),
+        "answer": _plain(q["answer"]),
+        "accept": _plain(list(q.get("accept") or [])),
+        "explanation": q["explanation"],
+        "source": {"section": str(source["section"]), "quote": source["quote"]},
+        "fact_ids": _plain(list(q["fact_ids"])),
+    }
 
 
 def questions_json(essay_meta: Mapping[str, str], questions: Sequence[Mapping[str, Any]]) -> str:
-    """The bank in the stable export schema, pretty-printed UTF-8."""
+    """The bank in the stable export schema, pretty-printed UTF-8 (not \\u escapes)."""
     data = {
-        "essay": {k: essay_meta[k] for k in ("slug", "title", "author")},
+        "essay": {k: essay_meta[k] for k in ESSAY_KEYS},
         "questions": [_export_item(q) for q in questions],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def parse_questions_json(text: str) -> tuple[dict[str, str], list[dict[str, Any]]]:
-    """Read an export back, checking its shape (ValueError names the problem)."""
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _check_answer(q: Mapping[str, Any]) -> str | None:
+    """What is wrong with a question's options and answer for its type, or None."""
+    qtype, options, answer = q["type"], q["options"], q["answer"]
+    if qtype == "multiple_choice":
+        if not _is_text_list(options) or len(options) < 2:
+            return "options must be a list of at least two texts"
+        if not isinstance(answer, str) or answer not in options:
+            return "answer must be one of the options"
+    elif qtype == "ordering":
+        if not _is_text_list(options) or not _is_text_list(answer):
+            return "options and answer must be lists of texts"
+        if sorted(options) != sorted(answer):
+            return "answer must put the same items as the options in order"
+    elif qtype == "matching":
+        if not (
+            isinstance(options, dict)
+            and set(options) == {"left", "right"}
+            and _is_text_list(options["left"])
+            and _is_text_list(options["right"])
+        ):
+            return 'options must be {"left": [...], "right": [...]}'
+        pairs_ok = isinstance(answer, list) and all(
+            _is_text_list(p) and len(p) == 2 for p in answer
+        )
+        if not pairs_ok:
+            return "answer must be a list of [left, right] pairs"
+        if sorted(left for left, _ in answer) != sorted(options["left"]):
+            return "answer must pair every left item once"
+        if any(right not in options["right"] for _, right in answer):
+            return "answer pairs a right item that is not among the options"
+    else:
+        if options not in (None, []):
+            return f"a {qtype} question has no options (null or [])"
+        if qtype == "true_false" and not isinstance(answer, bool):
+            return "answer must be true or false"
+        if qtype in _TEXT_ANSWER_TYPES and not (isinstance(answer, str) and answer.strip()):
+            return "answer must be non-empty text"
+    return None
+
+
+def _check_question(q: Any, where: str) -> dict[str, Any]:
+    """The question with exactly the schema's keys, or ValueError naming the problem."""
+    if not isinstance(q, dict):
+        raise ValueError(f"{where}: expected an object")
+    missing = [k for k in QUESTION_KEYS if k not in q]
+    if missing:
+        raise ValueError(f"{where}: missing {', '.join(missing)}")
+    for key in ("id", "prompt"):
+        if not isinstance(q[key], str) or not q[key].strip():
+            raise ValueError(f"{where}: {key} must be non-empty text")
+    if q["type"] not in TYPES:
+        raise ValueError(f"{where}: unknown type {q['type']!r}")
+    if not isinstance(q["explanation"], str):
+        raise ValueError(f"{where}: explanation must be text")
+    for key in ("accept", "fact_ids"):
+        if not _is_text_list(q[key]):
+            raise ValueError(f"{where}: {key} must be a list of texts")
+    source = q["source"]
+    if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in SOURCE_KEYS):
+        raise ValueError(f"{where}: source needs section and quote as text")
+    problem = _check_answer(q)
+    if problem:
+        raise ValueError(f"{where}: {problem}")
+    item = {k: q[k] for k in QUESTION_KEYS}
+    item["source"] = {k: source[k] for k in SOURCE_KEYS}
+    return item
+
+
+def parse_questions_json(text: str | bytes) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """Read an export back, checking its shape (ValueError names the problem).
+
+    Keys outside the schema are dropped, so what comes back is what ``questions_json`` writes.
+    """
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"not JSON: {exc}") from exc
     if not isinstance(data, dict) or not {"essay", "questions"} <= set(data):
         raise ValueError("expected an object with 'essay' and 'questions'")
+    essay = data["essay"]
+    if not isinstance(essay, dict):
+        raise ValueError("essay: expected an object")
+    for key in ESSAY_KEYS:
+        if not isinstance(essay.get(key), str):
+            raise ValueError(f"essay: {key} must be text")
+    if not isinstance(data["questions"], list):
+        raise ValueError("questions: expected a list")
+    items = []
+    seen: set[str] = set()
     for i, q in enumerate(data["questions"]):
-        missing = [k for k in QUESTION_KEYS if k not in q]
-        if missing:
-            raise ValueError(f"question {i}: missing {', '.join(missing)}")
-        if q["type"] not in TYPES:
-            raise ValueError(f"question {i}: unknown type {q['type']!r}")
-        if not isinstance(q["source"], dict) or not {"section", "quote"} <= set(q["source"]):
-            raise ValueError(f"question {i}: source needs section and quote")
-    return data["essay"], data["questions"]
+        name = q.get("id") if isinstance(q, dict) else None
+        where = f"question {i}" + (f" ({name})" if isinstance(name, str) else "")
+        item = _check_question(q, where)
+        if item["id"] in seen:
+            raise ValueError(f"{where}: duplicate id")
+        seen.add(item["id"])
+        items.append(item)
+    return {k: essay[k] for k in ESSAY_KEYS}, items
+
+
+# --- CSV ---------------------------------------------------------------------------------------
 
 
 def safe_cell(value: Any) -> str:
     """A spreadsheet cell that cannot run as a formula (OWASP CSV injection).
 
-    Text starting with = + - @, a tab or a carriage return gets a leading apostrophe; so do
-    negative numbers written as text, as OWASP recommends (a spreadsheet shows them unchanged).
+    Text starting with = + - @, a tab, a carriage return or a null gets a leading apostrophe. That
+    includes legitimate negative numbers such as "-5": OWASP recommends prefixing every such
+    cell rather than guessing which ones are safe, and a spreadsheet shows the text unchanged.
     """
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_START):
@@ -75,7 +220,7 @@ def safe_cell(value: Any) -> str:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> str:
-    """CSV with every cell made formula-safe; a BOM lets spreadsheet programs read UTF-8."""
+    """CSV (``\\r\\n`` rows) with every cell made formula-safe; a BOM lets Excel read UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
@@ -84,89 +229,115 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool 
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
-def _flat(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return " | ".join(value.get("left", [])) + " || " + " | ".join(value.get("right", []))
-    if isinstance(value, list | tuple):
+def _joined(values: Any) -> str:
+    return " | ".join(str(v) for v in values or ())
+
+
+def _options_cell(options: Any) -> str:
+    """Choices joined by " | "; matching shows its two lists, left || right, as displayed."""
+    if isinstance(options, Mapping):
+        return f"{_joined(options.get('left'))} || {_joined(options.get('right'))}"
+    return _joined(options)
+
+
+def _answer_cell(answer: Any) -> str:
+    """Text as is, booleans as true/false, orders joined by " | ", pairs as "left -> right"."""
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    if isinstance(answer, list | tuple):
         return " | ".join(
-            f"{v[0]} -> {v[1]}" if isinstance(v, list | tuple) else str(v) for v in value
+            f"{a[0]} -> {a[1]}" if isinstance(a, list | tuple) else str(a) for a in answer
         )
-    return "" if value is None else str(value)
+    return "" if answer is None else str(answer)
 
 
 def questions_csv(questions: Sequence[Mapping[str, Any]]) -> str:
-    """The bank as one CSV row per question."""
-    header = [
-        "id",
-        "type",
-        "prompt",
-        "options",
-        "answer",
-        "accept",
-        "explanation",
-        "section",
-        "quote",
-        "fact_ids",
-    ]
+    """The bank as one formula-safe CSV row per question."""
     rows = (
         [
             q["id"],
-            q["type"],
+            str(q["type"]),
             q["prompt"],
-            _flat(q.get("options")),
-            _flat(q["answer"]),
-            _flat(q.get("accept")),
+            _options_cell(q.get("options")),
+            _answer_cell(q["answer"]),
+            _joined(q.get("accept")),
             q["explanation"],
             q["source"]["section"],
             q["source"]["quote"],
-            _flat(q["fact_ids"]),
+            _joined(q["fact_ids"]),
         ]
         for q in questions
     )
-    return csv_text(header, rows)
+    return csv_text(CSV_HEADER, rows)
 
 
-ANKI_MODEL_ID = 1_607_392_319
-_CARD_CSS = ".card { font-family: Georgia, serif; font-size: 20px; text-align: left; }"
+# --- Anki --------------------------------------------------------------------------------------
+
+# Fixed so that a re-imported deck updates the same note type instead of adding another.
+ANKI_MODEL_ID = 1_519_333_905
+_CARD_CSS = (
+    ".card { font-family: Georgia, serif; font-size: 20px; text-align: left; "
+    "color: black; background-color: white; }\n"
+    "blockquote { color: #555; border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em; }"
+)
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _items(tag: str, values: Iterable[Any], attrs: str = "") -> str:
+    return f"<{tag}{attrs}>" + "".join(f"<li>{_e(v)}</li>" for v in values) + f"</{tag}>"
 
 
 def _front(q: Mapping[str, Any]) -> str:
-    parts = [f"<p>{html.escape(q['prompt'])}</p>"]
+    parts = [f"<p>{_e(q['prompt'])}</p>"]
     options = q.get("options")
-    if isinstance(options, dict):
-        left = "".join(f"<li>{html.escape(o)}</li>" for o in options["left"])
-        right = "".join(f"<li>{html.escape(o)}</li>" for o in options["right"])
-        parts.append(f"<ul>{left}</ul><p>with</p><ul>{right}</ul>")
+    if isinstance(options, Mapping):
+        parts.append(_items("ul", options["left"]) + "<p>with</p>" + _items("ul", options["right"]))
+    elif options and str(q["type"]) == "multiple_choice":
+        parts.append(_items("ol", options, ' type="A"'))
     elif options:
-        parts.append("<ol type='A'>" + "".join(f"<li>{html.escape(o)}</li>" for o in options))
-        parts.append("</ol>")
+        parts.append(_items("ul", options))
     return "".join(parts)
 
 
 def _back(q: Mapping[str, Any]) -> str:
     answer = q["answer"]
     if isinstance(answer, bool):
-        shown = "True" if answer else "False"
-    elif isinstance(answer, list):
-        shown = "<br>".join(
-            html.escape(f"{a[0]} → {a[1]}" if isinstance(a, list | tuple) else str(a))
-            for a in answer
-        )
+        shown = f"<p><b>{'True' if answer else 'False'}</b></p>"
+    elif isinstance(answer, list | tuple) and str(q["type"]) == "matching":
+        shown = _items("ul", (f"{left} → {right}" for left, right in answer))
+    elif isinstance(answer, list | tuple):
+        shown = _items("ol", answer)
     else:
-        shown = "<br>".join(html.escape(line) for line in str(answer).split("\n"))
-    return (
-        f"<p><b>{shown if isinstance(answer, list | bool) else shown}</b></p>"
-        f"<p>{html.escape(q['explanation'])}</p>"
-        f"<blockquote>{html.escape(q['source']['quote'])}</blockquote>"
-    )
+        shown = "<p><b>" + "<br>".join(_e(line) for line in str(answer).split("\n")) + "</b></p>"
+    parts = [shown]
+    if q.get("accept"):
+        parts.append(f"<p>Also accepted: {_e('; '.join(map(str, q['accept'])))}</p>")
+    if q.get("explanation"):
+        parts.append(f"<p>{_e(q['explanation'])}</p>")
+    parts.append(f"<blockquote>{_e(q['source']['quote'])}</blockquote>")
+    return "".join(parts)
+
+
+def _tag(text: Any) -> str:
+    """An Anki tag: no spaces allowed."""
+    return "_".join(str(text).split()) or "none"
 
 
 def anki_package(
-    essay_meta: Mapping[str, str], questions: Sequence[Mapping[str, Any]], *, deck_id: int
+    essay_meta: Mapping[str, str],
+    questions: Sequence[Mapping[str, Any]],
+    *,
+    deck_id: int,
+    now: datetime | None = None,
 ) -> bytes:
-    """An Anki .apkg deck: one note per question, with a stable GUID from the question id."""
+    """An Anki .apkg deck: one note per question, with a stable GUID from the question id.
+
+    ``now`` stamps the notes' modification time (Anki updates a re-imported note only when the
+    file's copy is newer); without it the current time is used.
+    """
     import genanki
 
     model = genanki.Model(
@@ -177,22 +348,38 @@ def anki_package(
             {
                 "name": "Card 1",
                 "qfmt": "{{Front}}",
-                "afmt": "{{FrontSide}}<hr id=answer>{{Back}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}',
             }
         ],
         css=_CARD_CSS,
     )
-    deck = genanki.Deck(deck_id, essay_meta["title"])
+    title, author = essay_meta["title"], essay_meta.get("author", "")
+    description = f"Questions on {title}" + (f" by {author}" if author else "")
+    deck = genanki.Deck(deck_id, title, description=_e(description))
     for q in questions:
         deck.add_note(
             genanki.Note(
                 model=model,
                 fields=[_front(q), _back(q)],
                 guid=genanki.guid_for(q["id"]),
-                tags=[q["type"], f"section-{q['source']['section']}"],
+                tags=[_tag(q["type"]), "section::" + _tag(q["source"]["section"])],
             )
         )
+    timestamp = (now or datetime.now(UTC)).timestamp()
+    # Package.write_to_file leaves its temporary database behind in the system temp folder on
+    # every call, so the collection is written here into a folder that is removed afterwards.
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "deck.apkg"
-        genanki.Package(deck).write_to_file(str(path))
-        return path.read_bytes()
+        db_path = Path(tmp) / "collection.anki2"
+        conn = sqlite3.connect(db_path)
+        try:
+            genanki.Package(deck).write_to_db(
+                conn.cursor(), timestamp, itertools.count(int(timestamp * 1000))
+            )
+            conn.commit()
+        finally:
+            conn.close()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(db_path, "collection.anki2")
+            archive.writestr("media", "{}")
+        return buffer.getvalue()
