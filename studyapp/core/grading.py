@@ -2,13 +2,14 @@
 
 Typed answers are compared after ``text.normalize`` (case, accents, punctuation, hyphens and
 leading articles ignored) against the key and every accepted alias. Names and terms forgive
-small typos (insertions, deletions, substitutions, swapped neighbours), scaled to their length;
-anything holding a digit (dates, numbers) must be exact. A date key also accepts the same date
-written another way ("March 1969" = "1969-03" = "03/1969"), but never a less precise one
-("1969" is wrong for "March 1969"). Ordering and matching earn partial credit: the share of
-correctly ordered pairs of items, and the share of correct pairs.
+small typos (insertions, deletions, substitutions, swapped neighbours), scaled to their length
+and judged word by word; numbers and dates (digits or number words) must be exact. A date key
+also accepts the same date written another way ("March 1969" = "1969-03" = "03/1969"), but
+never a less precise one ("1969" is wrong for "March 1969"). A qualifier the question asks for
+("more than how many") may be repeated in the answer. Ordering and matching earn partial
+credit: the share of pairs of items in the right relative order, and the share of correct
+pairs. The rules in full: docs/questions.md.
 """
-
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence

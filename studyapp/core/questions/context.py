@@ -264,6 +264,7 @@ class Context:
         return None
 
     def _date_candidates(self, fact: Fact) -> list[str]:
+        """Wrong dates of the key's precision: the essay's own nearby dates, then made-up ones."""
         key = parse_date(fact.answer)
         assert key is not None, fact.id
         year, month, day = key
@@ -283,12 +284,13 @@ class Context:
             for delta in (2, -2, 4, -4):
                 m = (month - 1 + delta) % 12 + 1
                 made.append((year, m, None))
-        values = [p for p in real if abs(p[0] - year) <= 4] + made
-
         def distance(parts: tuple[int, int | None, int | None]) -> float:
             return abs((parts[0] + ((parts[1] or 1) - 1) / 12) - (year + ((month or 1) - 1) / 12))
 
-        values.sort(key=distance)
+        # Other dates of the essay within two years come first (confusing two events is the
+        # mistake worth testing), then made-up values of the same precision, nearest first.
+        near_real = sorted((p for p in real if distance(p) <= 2), key=distance)
+        values = near_real + sorted(made, key=distance)
         return [format_date(p) for p in values if p != key and p[0] <= 2023]
 
     def _number_candidates(self, fact: Fact) -> list[str]:
