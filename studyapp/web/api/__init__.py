@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
 from studyapp.core.formats import anki_package, questions_csv, questions_json
+from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.services.bank import essay, filter_questions
 
@@ -64,5 +65,5 @@ def questions_csv_download():
 @instructor_only
 def questions_anki_download():
     meta, items = _bank()
-    package = anki_package(meta, items, deck_id=ANKI_DECK_ID)
+    package = anki_package(meta, items, deck_id=ANKI_DECK_ID, now=utcnow())
     return _download(package, "application/octet-stream", f"{meta['slug']}.apkg")
