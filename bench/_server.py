@@ -80,9 +80,9 @@ def serve(path: Path, workers: int, port: int | None = None) -> tuple[subprocess
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
-            requests.get(base + "/healthz", timeout=1)
+            requests.get(base + "/healthz", timeout=2)
             return proc, base
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting workers
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
