@@ -10,6 +10,7 @@ never a less precise one ("1969" is wrong for "March 1969"). A qualifier the que
 credit: the share of pairs of items in the right relative order, and the share of correct
 pairs. The rules in full: docs/questions.md.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence

@@ -284,6 +284,7 @@ class Context:
             for delta in (2, -2, 4, -4):
                 m = (month - 1 + delta) % 12 + 1
                 made.append((year, m, None))
+
         def distance(parts: tuple[int, int | None, int | None]) -> float:
             return abs((parts[0] + ((parts[1] or 1) - 1) / 12) - (year + ((month or 1) - 1) / 12))
 
