@@ -27,9 +27,9 @@ def _clash(a: Fact, b: Fact, right_of: Callable[[Fact], str]) -> bool:
 
 def _groups(items: list[Fact], right_of: Callable[[Fact], str]) -> list[list[Fact]]:
     """Groups of 4 to 6 in which no right-hand side names another pair's left-hand side."""
-    count = len(items) // SIZE
-    if count == 0:
-        count = 1 if len(items) >= 4 else 0
+    count = -(-len(items) // SIZE)  # as many groups as it takes to keep them at most SIZE
+    if len(items) < 4 * count:
+        count = len(items) // 4
     groups: list[list[Fact]] = [[] for _ in range(count)]
     for i, item in enumerate(items):
         for k in range(count):

@@ -42,12 +42,21 @@ def _greedy(events: list[Fact]) -> list[Fact]:
 
 
 def _groups(events: list[Fact]) -> Iterator[list[Fact]]:
-    """Runs of neighbouring events, plus spread-out selections across the whole period."""
+    """Disjoint groups of four spread over the whole period, then runs of five neighbours.
+
+    The disjoint ones let a quiz that takes one item per fact draw several ordering items.
+    """
+    count = len(events) // 4
+    spread: list[list[Fact]] = [[] for _ in range(count)]
+    for i, event in enumerate(events):
+        for k in range(count):
+            group = spread[(i + k) % count]
+            if len(group) < 4 and _fits(group, event):
+                group.append(event)
+                break
+    yield from (g for g in spread if len(g) == 4)
     for start in range(0, max(len(events) - SIZE + 1, 1), 3):
         yield _greedy(events[start:])
-    step = max(len(events) // SIZE, 1)
-    for offset in range(3):
-        yield _greedy(events[offset::step])
 
 
 def generate(ctx: Context) -> Iterator[Question]:
