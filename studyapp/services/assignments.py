@@ -155,10 +155,12 @@ def validate_settings(settings: AssignmentSettings) -> None:
         raise ServiceError("A time limit must be between 1 and 600 minutes (or none).")
     if not 1 <= settings.attempts_allowed <= 20:
         raise ServiceError("Allow between 1 and 20 attempts.")
-    if settings.grading_method not in GradingMethod:
-        raise ServiceError("Choose how attempts are graded.")
-    if settings.show_marks not in Visibility or settings.show_answers not in Visibility:
-        raise ServiceError("Choose when students see their marks and the answers.")
+    try:
+        settings.grading_method = GradingMethod(settings.grading_method)
+        settings.show_marks = Visibility(settings.show_marks)
+        settings.show_answers = Visibility(settings.show_answers)
+    except ValueError:
+        raise ServiceError("Choose a grading method and when marks and answers show.") from None
 
 
 def create_assignment(

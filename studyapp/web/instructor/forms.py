@@ -16,7 +16,7 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from studyapp.models import GradingMethod, Visibility
 
@@ -63,7 +63,10 @@ class AssignmentSettingsForm(FlaskForm):
     attempts_allowed = IntegerField(
         "Attempts allowed",
         default=1,
-        validators=[DataRequired(), NumberRange(1, 20, "Between 1 and 20.")],
+        validators=[
+            InputRequired("Say how many attempts."),
+            NumberRange(1, 20, "Between 1 and 20."),
+        ],
     )
     grading_method = SelectField(
         "Grade by",
