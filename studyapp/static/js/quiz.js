@@ -94,6 +94,9 @@
       if (nav) nav.classList.toggle("answered", done);
       if (done) count++;
     }
+    // With one question per page, the numbered buttons know about the other pages too.
+    var navs = form.querySelectorAll("[data-qnav]");
+    if (navs.length) count = form.querySelectorAll("[data-qnav].answered").length;
     var counter = document.querySelector("[data-answered-count]");
     if (counter) counter.textContent = String(count);
   }

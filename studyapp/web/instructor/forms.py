@@ -133,7 +133,7 @@ class AssignmentForm(AssignmentSettingsForm):
 class OverrideForm(FlaskForm):
     student_id = SelectField("Student", coerce=int)
     extra_minutes = IntegerField(
-        "Extra minutes on the time limit",
+        "Extra minutes",
         default=0,
         validators=[Optional(), NumberRange(0, 600, "Between 0 and 600.")],
     )

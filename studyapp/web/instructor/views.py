@@ -337,9 +337,11 @@ def assignment(assignment_id: int):
     report = gradebook.assignment_report(a, now, which)
     chart = Markup(
         charts.histogram_chart(
-            [(b.lo, b.hi, b.count) for b in report.bins],
-            title=f"Scores on {a.title} (percent)",
-            x_label="students",
+            report.bins,
+            title=f"Scores on {a.title}",
+            x_label="score (%)",
+            y_label="students",
+            empty_text="No finished attempts yet",
         )
     )
     override_form = OverrideForm()
