@@ -102,6 +102,8 @@ def test_instructor_assigns_student_takes_instructor_grades(page, server_url, ar
     page.click("[data-testid=gradebook] thead a")
     assert page.locator("[data-testid=item-table] tbody tr").count() == 5
     assert "100%" in page.locator("[data-testid=item-table]").inner_text()
+    retire = page.locator("[data-testid=item-table] button", has_text="Retire").first.bounding_box()
+    assert retire["x"] + retire["width"] <= 1100  # in view without scrolling the table
     page.screenshot(path=str(artifacts / "item-analysis.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "item-analysis-phone.png"), full_page=True)
