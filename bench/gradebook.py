@@ -5,7 +5,8 @@ Builds a class of 30 and one of 300 students, each with a finished attempt at a 
 renders each class's gradebook and item-analysis pages in-process (Flask test client), counts the
 SQL statements each render issues, and times the 300-student renders. The last line is one JSON
 object: {"queries_30": q1, "queries_300": q2, "ms_300": t} (q = statements for both pages of that
-class; t = best-of-5 wall milliseconds for both pages of the 300-student class).
+class; t = median of 5 timed renders, in wall milliseconds, of both pages of the 300-student
+class, after one untimed warm-up render).
 Targets: q1 == q2 (no N+1) and t <= 300.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -61,6 +63,7 @@ def build_class(teacher: User, size: int, now: datetime) -> tuple[int, int]:
     )
     db.session.commit()
     qids = quiz.draw_questions(count=40, types=list(quiz.QUIZ_TYPES), sections=[], seed=size)
+    assert len(qids) == 40, len(qids)
     a = quiz.create_assignment(
         course,
         quiz.AssignmentSettings(
@@ -185,7 +188,11 @@ def main() -> None:
         times.append((time.perf_counter() - start) * 1000)
     print(f"statements per render (gradebook + item analysis): 30 -> {q30}, 300 -> {q300}")
     print("300-student renders (ms): " + ", ".join(f"{t:.0f}" for t in times))
-    print(json.dumps({"queries_30": q30, "queries_300": q300, "ms_300": round(min(times), 1)}))
+    print(
+        json.dumps(
+            {"queries_30": q30, "queries_300": q300, "ms_300": round(statistics.median(times), 1)}
+        )
+    )
 
 
 if __name__ == "__main__":
