@@ -202,6 +202,8 @@ def test_picking_with_filters_keeps_the_ticks(client, auth, instructor):
     assert filtered.status_code == 200 and "Picked from other filters (1)" in text
     assert f'value="{ordering.id}" checked' in text
     assert db.session.scalars(select(Assignment)).all() == []
+    mixed_up = client.post(url, data=_form(source="draw", question_ids=[ordering.id]))
+    assert "You ticked questions but chose to draw" in mixed_up.get_data(as_text=True)
     made = client.post(url, data=_form(source="pick", question_ids=[ordering.id, mc.id]))
     assert made.status_code == 302
     a = db.session.scalars(select(Assignment)).one()

@@ -53,7 +53,7 @@ from studyapp.web.instructor.forms import (
 )
 from studyapp.web.safety import safe_next
 
-PICK_LIMIT = 150
+PICK_LIMIT = 60
 
 
 @bp.before_request
@@ -267,6 +267,11 @@ def _create(c: Course, form: AssignmentForm, picked: list[str]) -> tuple[Assignm
     settings = _settings(form)
     if form.source.data == "pick":
         return quiz.create_assignment(c, settings, picked), ""
+    if picked:
+        raise ServiceError(
+            "You ticked questions but chose to draw at random: choose “Pick them myself” to "
+            "use the ticked questions, or untick them."
+        )
     seed = form.seed.data if form.seed.data is not None else secrets.randbelow(2**31)
     mix = form.mix()
     wanted = sum(mix.values()) if mix else form.draw_count.data
