@@ -73,6 +73,10 @@ def test_csv_is_formula_safe_with_a_bom(client, auth, instructor):
     assert len(rows) == len(students) + 1  # one row per student
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert sorted(r[0] for r in rows[1:]) == sorted("'" + n for n in names)
+    course.name = "한국 정치 2027"  # a file name the header can carry
+    db.session.commit()
+    named = client.get(f"/teach/courses/{course.id}/gradebook.csv")
+    assert 'filename="2027-grades.csv"' in named.headers["Content-Disposition"]
 
 
 def test_score_summary_and_histogram(client, auth, instructor):

@@ -228,7 +228,7 @@ def new_assignment(course_id: int):
     )
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     candidates = db.session.scalars(stmt.limit(PICK_LIMIT)).all()
-    picked = list(dict.fromkeys(form.question_ids.data or []))
+    picked = list(dict.fromkeys(form.question_ids.data or []))[: quiz.MAX_QUESTIONS + 1]
     shown = {q.id for q in candidates}
     picked_elsewhere = [r for q, r in questions_by_ids(picked).items() if q not in shown]
     if request.method == "POST" and request.form.get("action") != "filter":
@@ -400,7 +400,8 @@ def gradebook_page(course_id: int):
 def gradebook_csv(course_id: int):
     c = _course(course_id)
     text = gradebook.gradebook_csv(gradebook.gradebook(c, utcnow()))
-    name = "".join(ch if ch.isalnum() else "-" for ch in c.name)[:40] or "class"
+    name = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in c.name)[:40]
+    name = name.strip("-") or "class"
     return Response(
         text.encode("utf-8"),
         mimetype="text/csv",

@@ -190,6 +190,8 @@ def take(attempt_id: int):
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
     now = utcnow()
     items = _items(attempt)
+    if not items:
+        abort(404)
     a = attempt.assignment
     page = max(min(request.args.get("page", 1, type=int) or 1, len(items)), 1)
     saved = quiz.saved_answers(attempt)
