@@ -21,8 +21,12 @@ def test_every_connection_gets_the_pragmas(app):
                 for name in SQLITE_PRAGMAS
             }
         db.engine.dispose()
-        assert values == {"journal_mode": "wal", "foreign_keys": "1", "busy_timeout": "10000",
-                          "synchronous": "1"}  # NORMAL
+        assert values == {
+            "journal_mode": "wal",
+            "foreign_keys": "1",
+            "busy_timeout": "10000",
+            "synchronous": "1",
+        }  # NORMAL
 
 
 def test_foreign_keys_are_enforced(app):
