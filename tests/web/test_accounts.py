@@ -1,103 +1,169 @@
-"""Accounts: sign-up, login, logout that really ends the session, limits, passwords."""
+"""Accounts: sign-up, login, logout that really ends the session, limits, passwords, settings."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from studyapp.extensions import db
 from studyapp.models import Role, User
-from studyapp.services import accounts
+from studyapp.services import ServiceError, accounts
 from tests.conftest import PASSWORD, make_app, make_user
 
+SIGNUP = {"name": "Ana", "email": "ana@example.com", "password": "a long passphrase"}
 
-def test_signup_makes_a_student_and_logs_in(client):
-    response = client.post(
-        "/account/signup",
-        data={
-            "name": "Ana",
-            "email": "Ana@Example.com",
-            "password": "a long passphrase",
-            "confirm": "a long passphrase",
-        },
-    )
+
+def _signup(client, **change):  # type: ignore[no-untyped-def]
+    data = {**SIGNUP, **change}
+    data.setdefault("confirm", data["password"])
+    return client.post("/account/signup", data=data)
+
+
+def _user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+# --- sign-up --------------------------------------------------------------------------------
+
+
+def test_signup_makes_a_logged_in_student_with_an_argon2id_hash(client):
+    response = _signup(client, email="Ana@Example.com ")
     assert response.status_code == 302
-    user = db.session.scalar(select(User).where(User.email == "ana@example.com"))
+    user = _user("ana@example.com")
     assert user.role == Role.STUDENT and user.password_hash.startswith("$argon2id$")
-    assert client.get("/study/").status_code == 200
+    assert SIGNUP["password"] not in user.password_hash
+    assert client.get("/study/").status_code == 200  # logged in straight away
 
 
-def test_signup_refuses_bad_input_and_changes_nothing(client, student):
-    cases = [
-        ({"password": "short", "confirm": "short"}, "at least 8"),
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"password": "short77", "confirm": "short77"}, "Use at least 8 characters."),
         ({"confirm": "different passphrase"}, "Passwords differ"),
-        ({"email": student.email}, "already exists"),
         ({"email": "not-an-email"}, "email"),
-    ]
-    for change, message in cases:
-        data = {
-            "name": "B",
-            "email": "b@example.com",
-            "password": "long enough pass",
-            "confirm": "long enough pass",
-            **change,
-        }
-        body = client.post("/account/signup", data=data).get_data(as_text=True)
-        assert message.lower() in body.lower(), message
-    assert db.session.scalar(select(User).where(User.email == "b@example.com")) is None
+        ({"name": ""}, "required"),
+    ],
+)
+def test_signup_refuses_bad_input_and_creates_nothing(client, change, message):
+    body = _signup(client, **change).get_data(as_text=True)
+    assert message.lower() in body.lower()
+    assert db.session.scalar(select(User.id)) is None
 
 
-def test_long_passphrases_are_accepted(client):
-    phrase = "correct horse battery staple " * 10
-    response = client.post(
-        "/account/signup",
-        data={"name": "C", "email": "c@example.com", "password": phrase, "confirm": phrase},
+def test_signup_refuses_a_taken_email_in_any_case(client, student):
+    body = _signup(client, email=student.email.upper()).get_data(as_text=True)
+    assert "already exists" in body
+    assert len(db.session.scalars(select(User)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "eightch8",  # exactly the minimum
+        "correct horse battery staple " * 10,  # a long passphrase
+        "alllowercaseletters",  # no composition rules
+        "ünïcödé пароль 密码短语",
+    ],
+)
+def test_passwords_need_only_length(client, password):
+    assert _signup(client, password=password).status_code == 302
+    client.post("/account/logout")
+    assert (
+        client.post(
+            "/account/login", data={"email": SIGNUP["email"], "password": password}
+        ).status_code
+        == 302
     )
-    assert response.status_code == 302
 
 
-def test_login_and_wrong_password(client, auth, student):
-    assert "not correct" in auth.login(student.email, "wrong password").get_data(as_text=True)
-    assert auth.login(student.email).status_code == 302
+def test_password_rules_in_the_service():
+    with pytest.raises(ServiceError, match="at least 8"):
+        accounts.check_password_rules("1234567")
+    accounts.check_password_rules("12345678")
+    with pytest.raises(ServiceError, match="at most"):
+        accounts.check_password_rules("x" * (accounts.MAX_PASSWORD + 1))
 
 
-def test_replayed_cookie_is_refused_after_logout(app, client, auth, student):
+def test_signed_in_users_are_sent_home_from_signup_and_login(client, auth, student):
     auth.login(student.email)
-    captured = client.get_cookie("studyapp_session").value
-    assert client.get("/study/").status_code == 200
-    auth.logout()
-    thief = app.test_client()
-    thief.set_cookie("studyapp_session", captured)
-    response = thief.get("/study/")
+    assert client.get("/account/signup").status_code == 302
+    assert client.get("/account/login").status_code == 302
+
+
+# --- login and logout -----------------------------------------------------------------------
+
+
+def test_login_wrong_password_and_unknown_email_look_the_same(client, auth, student):
+    wrong = auth.login(student.email, "wrong password").get_data(as_text=True)
+    unknown = auth.login("nobody@example.com", "wrong password").get_data(as_text=True)
+    assert "Email or password is not correct." in wrong
+    assert "Email or password is not correct." in unknown
+    assert auth.login(student.email.upper()).status_code == 302  # email case does not matter
+
+
+def test_login_redirects_only_to_local_pages(client, student):
+    data = {"email": student.email, "password": PASSWORD}
+    local = client.post(
+        "/account/login?next=/study/progress", data=dict(data, next="/study/progress")
+    )
+    assert local.headers["Location"].endswith("/study/progress")
+    client.post("/account/logout")
+    evil = client.post("/account/login", data=dict(data, next="https://evil.example/"))
+    assert "evil" not in evil.headers["Location"]
+
+
+def test_pages_need_a_login(client):
+    response = client.get("/study/progress")
     assert response.status_code == 302 and "/account/login" in response.headers["Location"]
 
 
-def test_password_change_ends_other_sessions(app, client, auth, student):
+def test_logout_needs_a_post(client, auth, student):
     auth.login(student.email)
+    assert client.get("/account/logout").status_code == 405
+    assert client.get("/study/").status_code == 200
+
+
+def test_replayed_session_cookie_is_refused_after_logout(app, client, auth, student):
+    auth.login(student.email)
+    captured = client.get_cookie("studyapp_session").value
+    assert client.get("/study/").status_code == 200
+    assert auth.logout().status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("studyapp_session", captured)  # the raw cookie from before the logout
+    response = thief.get("/study/")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    assert thief.get("/study/progress").status_code == 302
+
+
+def test_replayed_remember_cookie_is_refused_after_logout(app, client, student):
+    client.post(
+        "/account/login", data={"email": student.email, "password": PASSWORD, "remember": "y"}
+    )
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+    client.post("/account/logout")
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remember.value)
+    assert thief.get("/study/").status_code == 302
+
+
+def test_remember_cookie_alone_logs_in_before_logout(app, client, student):
+    client.post(
+        "/account/login", data={"email": student.email, "password": PASSWORD, "remember": "y"}
+    )
     other = app.test_client()
-    other.post("/account/login", data={"email": student.email, "password": PASSWORD})
+    other.set_cookie("remember_token", client.get_cookie("remember_token").value)
     assert other.get("/study/").status_code == 200
-    response = client.post(
-        "/account/password",
-        data={
-            "pw-current": PASSWORD,
-            "pw-new": "a brand new passphrase",
-            "pw-confirm": "a brand new passphrase",
-        },
-    )
-    assert response.status_code == 302
-    assert client.get("/study/").status_code == 200  # this session carries on
-    assert other.get("/study/").status_code == 302  # the other one is out
-    bad = client.post(
-        "/account/password",
-        data={
-            "pw-current": "nope nope nope",
-            "pw-new": "another passphrase",
-            "pw-confirm": "another passphrase",
-        },
-    )
-    assert "not correct" in bad.get_data(as_text=True)
+
+
+def test_session_is_renewed_at_login(client, auth, student):
+    client.get("/account/login")
+    before = client.get_cookie("studyapp_session")
+    auth.login(student.email)
+    after = client.get_cookie("studyapp_session")
+    assert after is not None and (before is None or before.value != after.value)
 
 
 def test_deactivated_user_is_out_on_the_next_request(client, auth, student):
@@ -109,27 +175,81 @@ def test_deactivated_user_is_out_on_the_next_request(client, auth, student):
     assert "not correct" in auth.login(student.email).get_data(as_text=True)
 
 
-def test_session_is_renewed_at_login(client, auth, student):
-    client.get("/account/login")
-    before = client.get_cookie("studyapp_session")
+# --- password change ------------------------------------------------------------------------
+
+
+def _change(client, current, new, confirm=None):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/account/password",
+        data={"pw-current": current, "pw-new": new, "pw-confirm": confirm or new},
+    )
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(app, client, auth, student):
     auth.login(student.email)
-    after = client.get_cookie("studyapp_session")
-    assert after is not None and (before is None or before.value != after.value)
+    other = app.test_client()
+    other.post("/account/login", data={"email": student.email, "password": PASSWORD})
+    assert other.get("/study/").status_code == 200
+    assert _change(client, PASSWORD, "a brand new passphrase").status_code == 302
+    assert client.get("/study/").status_code == 200
+    assert other.get("/study/").status_code == 302
+    client.post("/account/logout")
+    assert auth.login(student.email).status_code == 200  # the old password is gone
+    assert auth.login(student.email, "a brand new passphrase").status_code == 302
 
 
-def test_failed_logins_are_limited_per_account(client, auth, student):
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("nope nope nope", "another passphrase", None, "not correct"),
+        (PASSWORD, "short", None, "Use at least 8 characters."),
+        (PASSWORD, "another passphrase", "something else", "Passwords differ"),
+    ],
+)
+def test_password_change_refusals(client, auth, student, current, new, confirm, message):
+    auth.login(student.email)
+    body = _change(client, current, new, confirm).get_data(as_text=True)
+    assert message in body
+    db.session.refresh(student)
+    assert accounts._verify(student.password_hash, PASSWORD)
+
+
+# --- login limits ---------------------------------------------------------------------------
+
+
+def test_sixth_failed_attempt_for_an_account_is_refused(client, auth, student):
     for _ in range(5):
         assert auth.login(student.email, "wrong password").status_code == 200
     limited = auth.login(student.email, "wrong password")
     assert limited.status_code == 429
-    assert "Too many attempts" in limited.get_data(as_text=True)
+    text = limited.get_data(as_text=True)
+    assert "Too many attempts. Please wait a few minutes and try again." in text
     assert auth.login(student.email).status_code == 429  # even the right password waits
 
 
-def test_successful_logins_do_not_count(client, auth, student):
-    for _ in range(8):
+def test_limit_is_per_account(client, auth, student):
+    for _ in range(6):
+        auth.login(student.email, "wrong password")
+    other = make_user()
+    assert auth.login(other.email).status_code == 302
+
+
+def test_successful_logins_are_not_counted(client, auth, student):
+    for _ in range(4):
+        assert auth.login(student.email, "wrong password").status_code == 200
+    assert auth.login(student.email).status_code == 302  # a success: not counted
+    auth.logout()
+    for _ in range(8):  # nor are many of them
         assert auth.login(student.email).status_code == 302
         auth.logout()
+    assert auth.login(student.email, "wrong password").status_code == 200  # 5th failure
+    assert auth.login(student.email, "wrong password").status_code == 429  # 6th failure
+
+
+def test_viewing_the_login_page_is_not_counted(client, auth, student):
+    for _ in range(10):
+        assert client.get("/account/login").status_code == 200
+    assert auth.login(student.email).status_code == 302
 
 
 def test_failed_logins_are_limited_per_address(template_db, tmp_path):
@@ -144,31 +264,113 @@ def test_failed_logins_are_limited_per_address(template_db, tmp_path):
     assert codes == [200, 200, 200, 429]
 
 
+# --- roles ----------------------------------------------------------------------------------
+
+
 def test_create_instructor_command(app):
     result = app.test_cli_runner().invoke(
         args=["create-instructor", "--email", "t@example.com", "--name", "Teach"],
         input="a good password\na good password\n",
     )
     assert result.exit_code == 0, result.output
-    user = db.session.scalar(select(User).where(User.email == "t@example.com"))
-    assert user.role == Role.INSTRUCTOR
+    assert _user("t@example.com").role == Role.INSTRUCTOR
 
 
-def test_csrf_is_enforced_when_enabled(template_db, tmp_path):
+def test_instructors_do_not_study(client, auth, instructor):
+    auth.login(instructor.email)
+    assert client.get("/study/").status_code == 403
+    assert client.get("/study/progress").status_code == 403
+
+
+# --- settings -------------------------------------------------------------------------------
+
+SETTINGS = {
+    "timezone": "Asia/Seoul",
+    "rollover_hour": "5",
+    "desired_retention": "0.85",
+    "new_cards_per_day": "7",
+}
+
+
+def test_settings_are_saved(client, auth, student):
+    auth.login(student.email)
+    page = client.get("/account/settings").get_data(as_text=True)
+    assert 'value="0.90"' in page and 'value="20"' in page
+    assert client.post("/account/settings", data=SETTINGS).status_code == 302
+    db.session.refresh(student)
+    assert (
+        student.timezone,
+        student.rollover_hour,
+        student.desired_retention,
+        student.new_cards_per_day,
+    ) == ("Asia/Seoul", 5, 0.85, 7)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("desired_retention", "0.99", "between 0.70 and 0.97"),
+        ("desired_retention", "0.5", "between 0.70 and 0.97"),
+        ("desired_retention", "lots", "Not a valid decimal"),
+        ("rollover_hour", "24", "between 0 and 23"),
+        ("rollover_hour", "-1", "between 0 and 23"),
+        ("new_cards_per_day", "-3", "between 0 and 500"),
+        ("new_cards_per_day", "9999", "between 0 and 500"),
+        ("timezone", "Mars/Olympus", "Not a valid choice"),
+    ],
+)
+def test_settings_are_validated(client, auth, student, field, value, message):
+    auth.login(student.email)
+    body = client.post("/account/settings", data={**SETTINGS, field: value}).get_data(as_text=True)
+    assert message in body
+    db.session.refresh(student)
+    assert (student.timezone, student.desired_retention) == ("UTC", 0.9)
+
+
+def test_retention_bounds_are_accepted(client, auth, student):
+    auth.login(student.email)
+    for value in ("0.70", "0.97"):
+        data = {**SETTINGS, "desired_retention": value}
+        assert client.post("/account/settings", data=data).status_code == 302
+        db.session.refresh(student)
+        assert student.desired_retention == float(value)
+
+
+# --- CSRF on --------------------------------------------------------------------------------
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def _token(html: str) -> str:
+    m = TOKEN.search(html)
+    assert m, "no CSRF token on the page"
+    return m.group(1) or m.group(2)
+
+
+def test_forms_refuse_a_post_without_the_token(template_db, tmp_path):
+    """With CSRF protection on (as in production), every POST needs the page's token."""
     app = make_app(template_db, tmp_path, WTF_CSRF_ENABLED=True)
-    client = app.test_client()
+    client = app.test_client()  # no app context held: requests must not share ``g``
     with app.app_context():
         email = make_user().email
     refused = client.post("/account/login", data={"email": email, "password": PASSWORD})
     assert refused.status_code == 400
+    assert "Your form expired" in refused.get_data(as_text=True)
+    assert (
+        client.post("/account/signup", data={**SIGNUP, "confirm": SIGNUP["password"]}).status_code
+        == 400
+    )
     page = client.get("/account/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     ok = client.post(
-        "/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+        "/account/login", data={"email": email, "password": PASSWORD, "csrf_token": _token(page)}
     )
     assert ok.status_code == 302
-    study = client.get("/study/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', study).group(1)
-    assert client.post("/study/undo").status_code == 400  # no token: refused
-    assert client.post("/account/logout").status_code == 400
-    assert client.post("/account/logout", data={"csrf_token": token}).status_code == 302
+    study_page = client.get("/study/").get_data(as_text=True)
+    for path in ("/study/undo", "/study/answer", "/study/practice", "/account/logout"):
+        assert client.post(path).status_code == 400, path
+    assert client.post("/account/settings", data=SETTINGS).status_code == 400
+    assert client.get("/study/").status_code == 200  # still logged in
+    assert (
+        client.post("/account/logout", data={"csrf_token": _token(study_page)}).status_code == 302
+    )
+    assert client.get("/study/").status_code == 302

@@ -1,5 +1,6 @@
 """Account forms."""
 
+from decimal import Decimal
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -17,12 +18,23 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
 from studyapp.services.accounts import MAX_PASSWORD, MIN_PASSWORD
 
-_password = [DataRequired(), Length(min=MIN_PASSWORD, max=MAX_PASSWORD)]
+_password = [
+    DataRequired(),
+    Length(min=MIN_PASSWORD, message=f"Use at least {MIN_PASSWORD} characters."),
+    Length(max=MAX_PASSWORD, message=f"Use at most {MAX_PASSWORD} characters."),
+]
+
+
+def _strip(value: str | None) -> str | None:
+    """Surrounding spaces (a pasted address) are not part of an email."""
+    return value.strip() if isinstance(value, str) else value
 
 
 class SignupForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Email", filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     password = PasswordField(
         "Password",
         validators=_password,
@@ -34,7 +46,7 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("Email", filters=[_strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
@@ -66,7 +78,8 @@ class SettingsForm(FlaskForm):
     desired_retention = DecimalField(
         "Desired retention",
         places=2,
-        validators=[NumberRange(0.70, 0.97, "Choose between 0.70 and 0.97.")],
+        # Decimal bounds: the float 0.97 is a hair below Decimal("0.97") and would refuse it.
+        validators=[NumberRange(Decimal("0.70"), Decimal("0.97"), "Choose between 0.70 and 0.97.")],
         description="How likely you want to be to remember a card when it is due (0.70–0.97).",
     )
     new_cards_per_day = IntegerField(
