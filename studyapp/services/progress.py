@@ -1,24 +1,46 @@
-"""A student's progress: forecast, history, retention, mastery, streak, weak facts, readiness."""
+"""A student's progress: forecast, history, retention, mastery, streak, weak facts, readiness.
+
+Every number comes from aggregate queries (GROUP BY in the database), so the dashboard costs
+the same handful of queries however long the history is. Days are the learner's days (time
+zone and rollover hour); undone answers are left out everywhere.
+
+Definitions:
+- due on a day: cards whose due time falls in that learner day (overdue cards count as today).
+- true retention: the share of scheduled-review answers (mode ``study``) given to cards in the
+  review phase that were correct, over the last 90 days; learning steps are not memory tests.
+- mastered: a question whose card is in the review phase with a memory stability of 21 days or
+  more (predicted recall is still about 90% three weeks after the last review).
+- streak: consecutive learner days with at least one answer, ending today or yesterday.
+- weakest facts: facts with the lowest mean score over their answers of the last 90 days.
+- ready for a quiz: the share of its questions whose predicted recall at the student's close
+  time is at least the student's desired retention.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
-from studyapp.core.scheduling import CardPhase, CardState, retrievability
+from studyapp.core.scheduling import CardPhase, CardState, LearnerClock, retrievability
 from studyapp.extensions import db
-from studyapp.models import Card, Question, Review, ReviewMode, User
+from studyapp.models import Card, Question, QuestionFact, Review, ReviewMode, User
 from studyapp.services.bank import essay, facts_by_id
 from studyapp.services.study import clock_for, open_exams
 
 MASTERED_STABILITY_DAYS = 21
+HISTORY_DAYS = 90
+FORECAST_DAYS = 30
+WEAKEST = 10
 
 
 @dataclass(frozen=True)
 class Share:
+    """Part of a whole, e.g. mastered questions of a section."""
+
+    key: str
     label: str
     done: int
     total: int
@@ -53,11 +75,11 @@ class Readiness:
 class Dashboard:
     due_today: int
     due_tomorrow: int
-    due_week: int
-    due_month: int
-    forecast: list[tuple[str, int]]  # next 30 learner days
-    history: list[tuple[str, int]]  # reviews per day, last 90 learner days
-    reviews_total: int
+    due_week: int  # the next 7 learner days, today included
+    due_month: int  # the next 30 learner days, today included
+    forecast: list[tuple[str, int]]  # cards due on each of the next 30 learner days
+    history: list[tuple[str, int]]  # answers on each of the last 90 learner days
+    reviews_total: int  # answers in the last 90 days
     true_retention: float | None
     retention_answers: int
     desired_retention: float
@@ -66,162 +88,220 @@ class Dashboard:
     streak: int
     weakest: list[WeakFact]
     readiness: list[Readiness]
-    cards: int
+    cards: int  # cards started (questions studied at least once)
+
+
+def _day_index(column, starts: list[datetime]):  # type: ignore[no-untyped-def]
+    """SQL: the index i of the day [starts[i], starts[i+1]) that holds ``column`` (else NULL).
+
+    Values before the first start fall into day 0 (overdue cards are due today).
+    """
+    whens = [(column < starts[i + 1], i) for i in range(len(starts) - 1)]
+    return case(*whens, else_=None)
+
+
+def daily_counts(user: User, clock: LearnerClock, first: date, last: date) -> dict[date, int]:
+    """Answers per learner day from ``first`` to ``last`` (undone left out): one GROUP BY."""
+    days = (last - first).days + 1
+    starts = [clock.day_start(first + timedelta(days=i)) for i in range(days + 1)]
+    index = _day_index(Review.created_at, starts).label("day")
+    rows = db.session.execute(
+        select(index, func.count())
+        .where(
+            Review.user_id == user.id,
+            Review.undone_at.is_(None),
+            Review.created_at >= starts[0],
+            Review.created_at < starts[-1],
+        )
+        .group_by(index)
+    ).all()
+    return {first + timedelta(days=i): n for i, n in rows if i is not None}
+
+
+def streak(
+    user: User, clock: LearnerClock, today: date, recent: dict[date, int], since: date
+) -> int:
+    """Consecutive learner days with an answer, ending today or yesterday.
+
+    ``recent`` holds the counts from ``since`` to today; older days are fetched 90 at a time,
+    only while the streak reaches back that far.
+    """
+    day = today if recent.get(today) else today - timedelta(days=1)
+    count, counts, first = 0, recent, since
+    while True:
+        if day < first:
+            first = day - timedelta(days=HISTORY_DAYS - 1)
+            counts = daily_counts(user, clock, first, day)
+        if not counts.get(day):
+            return count
+        count += 1
+        day -= timedelta(days=1)
 
 
 def dashboard(user: User, now: datetime) -> Dashboard:
-    """Everything the progress page shows, in a fixed number of queries."""
+    """Everything the progress page shows, in a fixed number of aggregate queries."""
     clock = clock_for(user)
     today = clock.day(now)
-    cards = db.session.execute(
-        select(Card.question_id, Card.fact_id, Card.due, Card.state, Question.section)
-        .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == user.id, Question.in_bank.is_(True), Question.retired_at.is_(None))
-    ).all()
-    forecast_counts: Counter[int] = Counter()
-    for _, _, due, _, _ in cards:
-        offset = max((clock.day(due) - today).days, 0)
-        forecast_counts[offset] += 1
-    due_today = forecast_counts[0]
-    due_tomorrow = forecast_counts[1]
-    due_week = sum(forecast_counts[d] for d in range(7))
-    due_month = sum(forecast_counts[d] for d in range(30))
+
+    forecast_counts = _forecast(user, clock, today)
     forecast = [
-        ((today + timedelta(days=d)).strftime("%d %b"), forecast_counts[d]) for d in range(30)
+        ((today + timedelta(days=d)).strftime("%d %b"), forecast_counts.get(d, 0))
+        for d in range(FORECAST_DAYS)
     ]
 
-    since = clock.day_start(today - timedelta(days=89))
-    reviews = db.session.execute(
-        select(
-            Review.created_at,
-            Review.correct,
-            Review.score,
-            Review.mode,
-            Review.phase,
-            Review.question_id,
-        ).where(Review.user_id == user.id, Review.undone_at.is_(None), Review.created_at >= since)
-    ).all()
-    per_day: Counter[date] = Counter(clock.day(r.created_at) for r in reviews)
+    first = today - timedelta(days=HISTORY_DAYS - 1)
+    per_day = daily_counts(user, clock, first, today)
     history = [
-        ((today - timedelta(days=d)).strftime("%d %b"), per_day[today - timedelta(days=d)])
-        for d in range(89, -1, -1)
+        ((first + timedelta(days=d)).strftime("%d %b"), per_day.get(first + timedelta(days=d), 0))
+        for d in range(HISTORY_DAYS)
     ]
-    retention = [
-        r.correct for r in reviews if r.mode == ReviewMode.STUDY and r.phase == CardPhase.REVIEW
-    ]
-    true_retention = sum(retention) / len(retention) if retention else None
-
-    streak = 0
-    day = today if per_day[today] else today - timedelta(days=1)
-    while per_day[day]:
-        streak += 1
-        day -= timedelta(days=1)
-
-    by_section, by_kind = _mastery(user, cards, now, clock)
-    weakest = _weakest(reviews)
-    readiness = exam_readiness(user, now)
+    answered, right = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(case((Review.correct, 1), else_=0)), 0)).where(
+            Review.user_id == user.id,
+            Review.undone_at.is_(None),
+            Review.created_at >= clock.day_start(first),
+            Review.mode == ReviewMode.STUDY,
+            Review.phase == CardPhase.REVIEW.value,
+        )
+    ).one()
+    by_section, by_kind, started = mastery(user)
     return Dashboard(
-        due_today=due_today,
-        due_tomorrow=due_tomorrow,
-        due_week=due_week,
-        due_month=due_month,
+        due_today=forecast_counts.get(0, 0),
+        due_tomorrow=forecast_counts.get(1, 0),
+        due_week=sum(forecast_counts.get(d, 0) for d in range(7)),
+        due_month=sum(forecast_counts.get(d, 0) for d in range(FORECAST_DAYS)),
         forecast=forecast,
         history=history,
-        reviews_total=len(reviews),
-        true_retention=true_retention,
-        retention_answers=len(retention),
+        reviews_total=sum(per_day.values()),
+        true_retention=right / answered if answered else None,
+        retention_answers=answered,
         desired_retention=user.desired_retention,
         by_section=by_section,
         by_kind=by_kind,
-        streak=streak,
-        weakest=weakest,
-        readiness=readiness,
-        cards=len(cards),
+        streak=streak(user, clock, today, per_day, first),
+        weakest=weakest_facts(user, clock.day_start(first)),
+        readiness=exam_readiness(user, now),
+        cards=started,
     )
 
 
-def _mastered(state: dict) -> bool:
-    card = CardState.from_dict(state)
-    return card.phase == CardPhase.REVIEW and (card.stability or 0) >= MASTERED_STABILITY_DAYS
-
-
-def _mastery(user, cards, now, clock):  # type: ignore[no-untyped-def]
-    """Share of each section's and each fact kind's questions that are mastered.
-
-    A question is mastered when its card is in review with a stability of 21 days or more
-    (recall stays near 90% three weeks after the last review).
-    """
-    totals_section: Counter[str] = Counter()
-    totals_kind: Counter[str] = Counter()
-    facts = facts_by_id()
+def _forecast(user: User, clock: LearnerClock, today: date) -> dict[int, int]:
+    """Cards due per learner day from today (overdue counted today): one GROUP BY."""
+    starts = [clock.day_start(today + timedelta(days=d)) for d in range(FORECAST_DAYS + 1)]
+    index = _day_index(Card.due, starts).label("day")
     rows = db.session.execute(
-        select(Question.id, Question.section, Question.data["fact_ids"]).where(
-            Question.in_bank.is_(True), Question.retired_at.is_(None)
+        select(index, func.count())
+        .join(Question, Question.id == Card.question_id)
+        .where(
+            Card.user_id == user.id,
+            Card.due < starts[-1],
+            Question.in_bank.is_(True),
+            Question.retired_at.is_(None),
         )
+        .group_by(index)
     ).all()
-    kind_of_question: dict[str, str] = {}
-    for qid, section, fact_ids in rows:
-        totals_section[section] += 1
-        first = (fact_ids or [None])[0]
-        kind = facts[first].kind.value if first in facts else "other"
-        kind_of_question[qid] = kind
-        totals_kind[kind] += 1
-    done_section: Counter[str] = Counter()
-    done_kind: Counter[str] = Counter()
-    for question_id, _, _, state, section in cards:
-        if _mastered(state):
-            done_section[section] += 1
-            done_kind[kind_of_question.get(question_id, "other")] += 1
-    sections = []
-    for s in essay().all_sections():
-        label = "About the author" if s.id == "front" else f"{s.number}. {s.title}"
-        sections.append(Share(label, done_section[s.id], totals_section[s.id]))
-    kinds = [Share(k.capitalize(), done_kind[k], totals_kind[k]) for k in sorted(totals_kind)]
-    return sections, kinds
+    return {i: n for i, n in rows if i is not None}
 
 
-def _weakest(reviews) -> list[WeakFact]:  # type: ignore[no-untyped-def]
-    scores: dict[str, list[float]] = defaultdict(list)
-    question_facts = (
-        dict(
-            db.session.execute(
-                select(Question.id, Question.data["fact_ids"]).where(
-                    Question.id.in_({r.question_id for r in reviews})
-                )
-            ).all()
+def mastery(user: User) -> tuple[list[Share], list[Share], int]:
+    """Mastered share of each section's and each fact kind's questions, and cards started.
+
+    One GROUP BY over (section, primary fact); fact kinds come from the fact base.
+    """
+    stability = Card.state["stability"].as_float()
+    mastered = and_(Card.phase == CardPhase.REVIEW.value, stability >= MASTERED_STABILITY_DAYS)
+    fact = Question.data[("fact_ids", 0)].as_string().label("fact")
+    rows = db.session.execute(
+        select(
+            Question.section,
+            fact,
+            func.count(Question.id),
+            func.count(Card.id),
+            func.coalesce(func.sum(case((mastered, 1), else_=0)), 0),
         )
-        if reviews
-        else {}
-    )
-    for r in reviews:
-        for fact_id in (question_facts.get(r.question_id) or [])[:1]:
-            scores[fact_id].append(r.score)
+        .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
+        .where(Question.in_bank.is_(True), Question.retired_at.is_(None))
+        .group_by(Question.section, fact)
+    ).all()
     facts = facts_by_id()
-    weak = [
-        WeakFact(fid, facts[fid].topic if fid in facts else fid, len(v), sum(v) / len(v))
-        for fid, v in scores.items()
+    total_section: Counter[str] = Counter()
+    done_section: Counter[str] = Counter()
+    total_kind: Counter[str] = Counter()
+    done_kind: Counter[str] = Counter()
+    started = 0
+    for section, fact_id, total, cards, done in rows:
+        kind = facts[fact_id].kind.value if fact_id in facts else "other"
+        total_section[section] += total
+        done_section[section] += done
+        total_kind[kind] += total
+        done_kind[kind] += done
+        started += cards
+    sections = [
+        Share(s.id, section_label(s.id), done_section[s.id], total_section[s.id])
+        for s in essay().all_sections()
+        if total_section[s.id]
     ]
-    weak.sort(key=lambda w: (w.mean_score, -w.answers, w.topic))
-    return [w for w in weak if w.mean_score < 1.0][:10]
+    kinds = [
+        Share(k, k.replace("_", " ").capitalize(), done_kind[k], total_kind[k])
+        for k in sorted(total_kind)
+    ]
+    return sections, kinds, started
+
+
+def section_label(section_id: str) -> str:
+    """How a section is named on student pages."""
+    section = essay().section(section_id)
+    return "About the author" if section.id == "front" else f"{section.number}. {section.title}"
+
+
+def weakest_facts(user: User, since: datetime, limit: int = WEAKEST) -> list[WeakFact]:
+    """Facts with the lowest mean score over the user's answers since ``since`` (below 100%)."""
+    mean = func.avg(Review.score)
+    rows = db.session.execute(
+        select(QuestionFact.fact_id, func.count(), mean)
+        .join(QuestionFact, QuestionFact.question_id == Review.question_id)
+        .where(
+            Review.user_id == user.id,
+            Review.undone_at.is_(None),
+            Review.created_at >= since,
+        )
+        .group_by(QuestionFact.fact_id)
+        .having(mean < 1.0)
+        .order_by(mean, func.count().desc(), QuestionFact.fact_id)
+        .limit(limit)
+    ).all()
+    facts = facts_by_id()
+    return [
+        WeakFact(fid, facts[fid].topic if fid in facts else fid, n, float(score))
+        for fid, n, score in rows
+    ]
 
 
 def exam_readiness(user: User, now: datetime) -> list[Readiness]:
-    """For each open assignment: its questions predicted to be recalled at the close time."""
+    """For each open quiz: how many of its questions are predicted recalled at its close."""
+    exams = open_exams(user, now)
+    if not exams:
+        return []
     clock = clock_for(user)
-    out = []
-    for assignment, question_ids in open_exams(user, now):
-        states = db.session.scalars(
-            select(Card.state).where(Card.user_id == user.id, Card.question_id.in_(question_ids))
-        ).all()
-        ready = sum(
-            1
-            for s in states
-            if retrievability(CardState.from_dict(s), assignment.closes_at, clock=clock)
-            >= user.desired_retention
-        )
-        out.append(
-            Readiness(
-                assignment.id, assignment.title, assignment.closes_at, ready, len(question_ids)
+    wanted = {q for exam in exams for q in exam.question_ids}
+    states = dict(
+        db.session.execute(
+            select(Card.question_id, Card.state).where(
+                Card.user_id == user.id, Card.question_id.in_(wanted)
             )
+        ).all()
+    )
+    out = []
+    for exam in exams:
+        ready = 0
+        for qid in exam.question_ids:
+            state = states.get(qid)
+            if state is None:
+                continue
+            recall = retrievability(CardState.from_dict(state), exam.closes_at, clock=clock)
+            if recall >= user.desired_retention:
+                ready += 1
+        out.append(
+            Readiness(exam.assignment_id, exam.title, exam.closes_at, ready, len(exam.question_ids))
         )
     return out

@@ -1,22 +1,30 @@
-"""Studying: the review queue, recording answers, undo, practice and mistakes.
+"""Studying: the review queue, recording answers, undo, practice, mistakes and flashcards.
 
 Modes and the schedule:
-- ``study`` (scheduled review) and ``flashcard`` answers move the card's FSRS schedule. A
-  flashcard answer moves it only when the card is due (or new); otherwise it is logged only.
-- ``practice`` and ``mistakes`` answers are logged (they count in history and statistics) but do
-  not move the schedule: cramming outside the schedule should not distort it.
+- ``study`` (scheduled review) answers move the card's FSRS schedule.
+- ``flashcard`` answers (self-rated Again/Hard/Good/Easy) move the schedule only when the card is
+  due or has never been studied; rating a card that is not due yet is logged only.
+- ``practice`` and ``mistakes`` answers are logged (history, statistics, "my mistakes") but never
+  move the schedule: cramming outside the schedule should not distort it.
+
+The queue: cards due now (by due time), then new cards up to the daily limit. A card whose
+primary fact was answered earlier the same learner day through another question (a sibling) is
+passed over while any other card is available. While a quiz of one of the student's classes is
+open, its questions are due early enough that predicted recall at the close reaches the
+student's desired retention, and those never studied come before other new cards without
+counting against the daily new-card limit.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from studyapp.core import scheduling
 from studyapp.core.grading import Verdict, check
@@ -28,19 +36,24 @@ from studyapp.db import begin_write
 from studyapp.extensions import db
 from studyapp.models import (
     Assignment,
+    AssignmentOverride,
     AssignmentQuestion,
     Card,
     Enrollment,
     Question,
+    QuestionFact,
     Review,
     ReviewMode,
     User,
 )
 from studyapp.services import ServiceError
-from studyapp.services.bank import core_question, questions_by_ids
+from studyapp.services.bank import core_question
 
 SCHEDULED_MODES = (ReviewMode.STUDY, ReviewMode.FLASHCARD)
-DUE_WINDOW = 12  # due cards looked at per pick: enough to step over today's siblings
+LOGGED_MODES = (ReviewMode.PRACTICE, ReviewMode.MISTAKES)
+MISTAKE_DAYS = 30
+SELF_RATING_SCORE = {Rating.AGAIN: 0.0, Rating.HARD: 0.5, Rating.GOOD: 1.0, Rating.EASY: 1.0}
+ALREADY_ANSWERED = "You already answered this card in another tab (or window)."
 
 
 class StaleAnswer(ServiceError):
@@ -48,7 +61,7 @@ class StaleAnswer(ServiceError):
 
 
 def clock_for(user: User) -> LearnerClock:
-    """The user's calendar."""
+    """The user's calendar (time zone and rollover hour)."""
     return LearnerClock(user.timezone or "UTC", user.rollover_hour)
 
 
@@ -57,18 +70,31 @@ def new_request_id() -> str:
     return secrets.token_urlsafe(16)
 
 
+def primary_fact(question: Question) -> str:
+    """The fact that a question's card is spaced by (its first fact)."""
+    return question.fact_ids[0] if question.fact_ids else ""
+
+
+def _usable(stmt):  # type: ignore[no-untyped-def]
+    return stmt.where(Question.in_bank.is_(True), Question.retired_at.is_(None))
+
+
+_PRIMARY_FACT = Question.data[("fact_ids", 0)].as_string()
+
+
 @dataclass(frozen=True)
 class CardView:
-    """What the review screen shows."""
+    """What the review screen shows for one card."""
 
     question: Question
     item: CoreQuestion
-    card: Card | None
-    version: int
+    card: Card | None  # None: never studied (a new card)
+    version: int  # the card version the answer must name
     request_id: str
-    due_count: int
-    new_left: int
-    exam: str | None  # title of the open assignment that brought this card forward
+    due_count: int  # cards due now, this one included when due
+    new_left: int  # new cards still allowed today
+    exam: str | None = None  # title of the open quiz that brought this card forward
+    kind: str = "due"  # "due", "exam" or "new"
 
 
 @dataclass(frozen=True)
@@ -78,215 +104,299 @@ class AnswerResult:
     review: Review
     verdict: Verdict
     item: CoreQuestion
-    repeated: bool = False  # True when this request id had been answered already
+    repeated: bool = False  # this request id had been answered already: the first result
+
+    @property
+    def next_due(self) -> datetime | None:
+        """When the card comes back, if this answer moved its schedule (and was not undone)."""
+        after = self.review.card_after
+        if after is None or self.review.undone_at is not None:
+            return None
+        return CardState.from_dict(after).due
+
+
+@dataclass(frozen=True)
+class OpenExam:
+    """A quiz open now for one student, with the student's own close (extensions included)."""
+
+    assignment_id: int
+    title: str
+    closes_at: datetime
+    question_ids: tuple[str, ...]
 
 
 # --- the queue ----------------------------------------------------------------------------
 
 
-def open_exams(user: User, now: datetime) -> list[tuple[Assignment, list[str]]]:
-    """Open assignments of the user's classes, each with its question ids."""
-    assignments = db.session.scalars(
-        select(Assignment)
-        .join(Enrollment, Enrollment.course_id == Assignment.course_id)
-        .where(
-            Enrollment.user_id == user.id,
-            Assignment.opens_at <= now,
-            Assignment.closes_at > now,
-        )
-        .order_by(Assignment.closes_at)
-    ).all()
-    if not assignments:
-        return []
-    rows = db.session.execute(
-        select(AssignmentQuestion.assignment_id, AssignmentQuestion.question_id).where(
-            AssignmentQuestion.assignment_id.in_([a.id for a in assignments])
-        )
-    ).all()
-    by_assignment: dict[int, list[str]] = {}
-    for assignment_id, question_id in rows:
-        by_assignment.setdefault(assignment_id, []).append(question_id)
-    return [(a, by_assignment.get(a.id, [])) for a in assignments]
-
-
-def _facts_answered_today(user: User, now: datetime, clock: LearnerClock) -> set[str]:
-    start = clock.day_start(clock.day(now))
-    rows = db.session.scalars(
-        select(Card.fact_id)
-        .join(Review, Review.card_id == Card.id)
-        .where(Review.user_id == user.id, Review.created_at >= start, Review.undone_at.is_(None))
+# The queue's statements are built once: they run on every card shown, and building a select
+# costs more than running it. Values come in as bound parameters.
+_OPEN_EXAMS = (
+    select(
+        Assignment.id,
+        Assignment.title,
+        Assignment.closes_at,
+        AssignmentOverride.closes_at.label("extended"),
+        AssignmentQuestion.question_id,
     )
-    return set(rows)
-
-
-def new_cards_today(user: User, now: datetime, clock: LearnerClock) -> int:
-    """How many new cards the user has started this learner day (exam cards not counted)."""
-    start = clock.day_start(clock.day(now))
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Review)
-            .where(
-                Review.user_id == user.id,
-                Review.created_at >= start,
-                Review.phase == CardPhase.NEW.value,
-                Review.undone_at.is_(None),
-                Review.mode.in_(SCHEDULED_MODES),
-                Review.request_id.not_like("exam:%"),
-            )
-        )
-        or 0
+    .join(
+        Enrollment,
+        and_(Enrollment.course_id == Assignment.course_id, Enrollment.user_id == bindparam("uid")),
     )
-
-
-def _usable(stmt):
-    return stmt.join(Question, Question.id == Card.question_id).where(
-        Question.in_bank.is_(True), Question.retired_at.is_(None)
+    .join(AssignmentQuestion, AssignmentQuestion.assignment_id == Assignment.id)
+    .outerjoin(
+        AssignmentOverride,
+        and_(
+            AssignmentOverride.assignment_id == Assignment.id,
+            AssignmentOverride.user_id == bindparam("uid"),
+        ),
     )
+    .where(
+        Assignment.opens_at <= bindparam("now"),
+        or_(
+            Assignment.closes_at > bindparam("now"), AssignmentOverride.closes_at > bindparam("now")
+        ),
+    )
+    .order_by(Assignment.id, AssignmentQuestion.position)
+)
+_TODAY = select(Review.question_id, Review.mode, Review.phase).where(
+    Review.user_id == bindparam("uid"),
+    Review.created_at >= bindparam("start"),
+    Review.undone_at.is_(None),
+)
+_BLOCKED = case(
+    (
+        and_(
+            Card.fact_id.in_(bindparam("seen_facts", expanding=True)),
+            Card.question_id.not_in(bindparam("alone", expanding=True)),
+        ),
+        1,
+    ),
+    else_=0,
+)
+_DUE = (
+    _usable(
+        select(Card, Question, func.count().over(), _BLOCKED)
+        .join(Question, Question.id == Card.question_id)
+        .where(Card.user_id == bindparam("uid"), Card.due <= bindparam("now"))
+    )
+    .order_by(_BLOCKED, Card.due, Card.id)
+    .limit(1)
+)
+_QUESTION_AND_CARD = (
+    select(Question, Card)
+    .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
+    .where(Question.id == bindparam("qid"))
+)
+_UNSTUDIED = _usable(select(Question.id)).where(
+    ~exists(
+        select(Card.id).where(Card.user_id == bindparam("uid"), Card.question_id == Question.id)
+    )
+)
+
+
+def open_exams(user: User, now: datetime) -> list[OpenExam]:
+    """Quizzes of the user's classes open now, soonest close first, with their questions."""
+    rows = db.session.execute(_OPEN_EXAMS, {"uid": user.id, "now": now}).all()
+    exams: dict[int, tuple[str, datetime, list[str]]] = {}
+    for assignment_id, title, closes_at, later, question_id in rows:
+        close = max(closes_at, later) if later is not None else closes_at
+        exams.setdefault(assignment_id, (title, close, []))[2].append(question_id)
+    out = [OpenExam(aid, t, c, tuple(dict.fromkeys(q))) for aid, (t, c, q) in exams.items()]
+    return sorted(out, key=lambda e: (e.closes_at, e.assignment_id))
+
+
+@dataclass
+class _Today:
+    """What the user answered this learner day (undone answers excluded)."""
+
+    facts: dict[str, set[str]]  # primary fact -> questions answered
+    new_started: list[str]  # questions first studied today (scheduled modes), one per answer
+
+    def blocked(self, fact: str, question_id: str) -> bool:
+        """Whether a sibling of this question (same fact, other question) was answered today."""
+        answered = self.facts.get(fact)
+        return bool(answered) and bool(answered - {question_id})
+
+    def sql_params(self) -> dict[str, list[str]]:
+        """Parameters of the same rule in SQL (_BLOCKED)."""
+        alone = [next(iter(qs)) for qs in self.facts.values() if len(qs) == 1]
+        return {"seen_facts": list(self.facts), "alone": alone}
+
+
+def _today(user: User, start: datetime) -> _Today:
+    rows = db.session.execute(_TODAY, {"uid": user.id, "start": start}).all()
+    facts: dict[str, set[str]] = {}
+    new_started = []
+    for question_id, mode, phase in rows:
+        facts.setdefault(fact_of(question_id), set()).add(question_id)
+        if mode in SCHEDULED_MODES and phase == CardPhase.NEW.value:
+            new_started.append(question_id)
+    return _Today(facts, new_started)
+
+
+# Question id -> primary fact, and the fixed rank of each question among new cards. Both follow
+# from the question's content, which its id is derived from, so they never change for an id.
+_FACT_OF: dict[str, str] = {}
+_NEW_RANK: dict[str, int] = {}
+
+
+def fact_of(question_id: str) -> str:
+    """The primary fact of a question, from a per-process table of the bank."""
+    fact = _FACT_OF.get(question_id)
+    if fact is None:
+        for qid, primary in db.session.execute(select(Question.id, _PRIMARY_FACT)):
+            _FACT_OF[qid] = primary or ""
+        fact = _FACT_OF.setdefault(question_id, "")
+    return fact
+
+
+def _new_rank(question_id: str) -> int:
+    rank = _NEW_RANK.get(question_id)
+    if rank is None:
+        rank = _NEW_RANK[question_id] = stable_hash("new", question_id)
+    return rank
+
+
+def new_cards_today(user: User, now: datetime) -> int:
+    """New cards the user started this learner day; cards of open quizzes are not counted."""
+    clock = clock_for(user)
+    today = _today(user, clock.day_start(clock.day(now)))
+    exam_ids = {q for exam in open_exams(user, now) for q in exam.question_ids}
+    return sum(1 for q in today.new_started if q not in exam_ids)
 
 
 def next_card(user: User, now: datetime) -> CardView | None:
-    """The next card to study: due cards first, then exam cards, then new cards up to the limit.
+    """The next card to study, or None when nothing is due and today's new cards are done.
 
-    A card whose fact was already answered today is passed over while another card is waiting.
+    Order: due cards (by effective due time, quiz deadlines included), then never-studied
+    questions of open quizzes, then new cards up to the daily limit; within that order a card
+    whose sibling was answered today comes only when nothing else is left.
     """
     clock = clock_for(user)
-    seen_facts = _facts_answered_today(user, now, clock)
-    # Only ids and facts of the first few due cards: the chosen one is loaded afterwards.
-    due_rows = db.session.execute(
-        _usable(select(Card.id, Card.fact_id))
-        .where(Card.user_id == user.id, Card.due <= now)
-        .order_by(Card.due)
-        .limit(DUE_WINDOW)
-    ).all()
-    due_total = len(due_rows)
-    if due_total == DUE_WINDOW:
-        due_total = db.session.scalar(
-            _usable(select(func.count()).select_from(Card)).where(
-                Card.user_id == user.id, Card.due <= now
-            )
-        )
-    due = _pick_due(due_rows, seen_facts)
-    exam_title: str | None = None
-    pick: Card | None = due
-    exams = open_exams(user, now) if pick is None or pick.fact_id in seen_facts else []
-    if exams and (pick is None or pick.fact_id in seen_facts):
-        exam_pick, exam_title, exam_new = _exam_candidate(user, now, clock, exams, seen_facts)
-        if exam_pick is not None:
-            pick = exam_pick
-        elif exam_new is not None:
-            return _view(exam_new, None, due_total, _new_left(user, now, clock), exam_title)
-    if pick is not None:
-        return _view(pick.question, pick, due_total, _new_left(user, now, clock), exam_title)
-    left = _new_left(user, now, clock)
-    if left <= 0:
-        return None
-    fresh = _new_question(user, seen_facts)
-    if fresh is None:
-        return None
-    return _view(fresh, None, due_total, left, None)
-
-
-def _pick_due(rows, seen: set[str]) -> Card | None:  # type: ignore[no-untyped-def]
-    """Load the first due card whose fact was not answered today (else the first due card)."""
-    if not rows:
-        return None
-    card_id = next((r.id for r in rows if r.fact_id not in seen), rows[0].id)
-    return db.session.scalar(
-        select(Card).options(joinedload(Card.question)).where(Card.id == card_id)
+    today = _today(user, clock.day_start(clock.day(now)))
+    exams = open_exams(user, now)
+    exam_of = {}
+    for exam in exams:
+        for qid in exam.question_ids:
+            exam_of.setdefault(qid, exam)
+    new_left = max(
+        user.new_cards_per_day - sum(1 for q in today.new_started if q not in exam_of), 0
     )
+    row = db.session.execute(_DUE, {"uid": user.id, "now": now, **today.sql_params()}).first()
+    due_total = row[2] if row else 0
+    # (blocked, effective due, card, question, exam title) for each due candidate
+    due: list[tuple[bool, datetime, Card, Question, str | None]] = []
+    if row:
+        due.append((bool(row[3]), row[0].due, row[0], row[1], None))
+    exam_new: list[tuple[bool, int, Question, str]] = []
+    if exam_of:
+        exam_due, exam_new = _exam_candidates(user, now, clock, exam_of, today)
+        due.extend(exam_due)
+        due_total += len(exam_due)
+    due.sort(key=lambda c: (c[0], c[1], c[2].id))
+    exam_new.sort(key=lambda c: (c[0], c[1]))
 
+    unstudied: list[str] | None = None
 
-def _first_unseen(cards: list[Card], seen: set[str]) -> Card | None:
-    for card in cards:
-        if card.fact_id not in seen:
-            return card
-    return cards[0] if cards else None
+    def pick_new(allow_blocked: bool) -> Question | None:
+        nonlocal unstudied
+        if new_left <= 0:
+            return None
+        if unstudied is None:
+            unstudied = _unstudied(user)
+        for question_id in unstudied:
+            if allow_blocked or not today.blocked(fact_of(question_id), question_id):
+                return db.session.get(Question, question_id)
+        return None
 
-
-def _exam_candidate(user, now, clock, exams, seen):  # type: ignore[no-untyped-def]
-    """A card of an open assignment that must be reviewed before its close, or a new one."""
-    for assignment, question_ids in exams:
-        questions = questions_by_ids(question_ids)
-        usable = [q for q in questions.values() if q.usable]
-        cards = {
-            c.question_id: c
-            for c in db.session.scalars(
-                select(Card).where(
-                    Card.user_id == user.id, Card.question_id.in_([q.id for q in usable])
-                )
-            )
-        }
-        due_cards = []
-        for q in usable:
-            card = cards.get(q.id)
-            if card is None:
-                continue
-            state = CardState.from_dict(card.state)
-            when = scheduling.due_for_exam(
-                state,
-                assignment.closes_at,
-                clock=clock,
-                desired_retention=user.desired_retention,
-            )
-            if when <= now:
-                due_cards.append(card)
-        pick = _first_unseen(due_cards, seen)
-        if pick is not None:
-            return pick, assignment.title, None
-        fresh = sorted(
-            (q for q in usable if q.id not in cards),
-            key=lambda q: (q.fact_ids[0] in seen if q.fact_ids else False, stable_hash(q.id)),
+    def view(question, card, exam, kind):  # type: ignore[no-untyped-def]
+        return CardView(
+            question=question,
+            item=core_question(question),
+            card=card,
+            version=card.version if card is not None else 0,
+            request_id=new_request_id(),
+            due_count=due_total,
+            new_left=new_left,
+            exam=exam,
+            kind=kind,
         )
-        if fresh:
-            return None, assignment.title, fresh[0]
-    return None, None, None
+
+    for allow_blocked in (False, True):
+        if due and (allow_blocked or not due[0][0]):
+            _, _, card, question, exam = due[0]
+            return view(question, card, exam, "exam" if exam else "due")
+        if exam_new and (allow_blocked or not exam_new[0][0]):
+            _, _, question, title = exam_new[0]
+            return view(question, None, title, "exam")
+        fresh = pick_new(allow_blocked)
+        if fresh is not None:
+            return view(fresh, None, None, "new")
+    return None
 
 
-def _new_left(user: User, now: datetime, clock: LearnerClock) -> int:
-    return max(user.new_cards_per_day - new_cards_today(user, now, clock), 0)
-
-
-def _new_question(user: User, seen: set[str]) -> Question | None:
-    carded = select(Card.question_id).where(Card.user_id == user.id)
-    rows = db.session.scalars(
-        select(Question).where(
-            Question.in_bank.is_(True),
-            Question.retired_at.is_(None),
-            Question.id.not_in(carded),
+def _exam_candidates(user, now, clock, exam_of, today):  # type: ignore[no-untyped-def]
+    """Cards of open quizzes due early for the deadline, and their never-studied questions."""
+    rows = db.session.execute(
+        _usable(
+            select(Question, Card)
+            .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
+            .where(Question.id.in_(list(exam_of)))
         )
     ).all()
-    if not rows:
-        return None
-    rows.sort(key=lambda q: (bool(set(q.fact_ids) & seen), stable_hash("new", q.id)))
-    return rows[0]
+    due, fresh = [], []
+    for question, card in rows:
+        exam = exam_of[question.id]
+        if card is None:
+            blocked = today.blocked(primary_fact(question), question.id)
+            fresh.append((blocked, _new_rank(question.id), question, exam.title))
+            continue
+        if card.due <= now:
+            continue  # already in the ordinary due list
+        when = scheduling.due_for_exam(
+            CardState.from_dict(card.state),
+            exam.closes_at,
+            clock=clock,
+            desired_retention=user.desired_retention,
+        )
+        if when <= now:
+            blocked = today.blocked(card.fact_id, question.id)
+            due.append((blocked, when, card, question, exam.title))
+    fresh.sort(key=lambda c: c[1])
+    return due, fresh
 
 
-def _view(question: Question, card: Card | None, due: int, new_left: int, exam) -> CardView:  # type: ignore[no-untyped-def]
-    return CardView(
-        question=question,
-        item=core_question(question),
-        card=card,
-        version=card.version if card else 0,
-        request_id=new_request_id(),
-        due_count=due,
-        new_left=new_left,
-        exam=exam,
-    )
+def _unstudied(user: User) -> list[str]:
+    """Usable questions the user has no card for, in the fixed shuffled order of new cards."""
+    return sorted(db.session.scalars(_UNSTUDIED, {"uid": user.id}), key=_new_rank)
 
 
-def card_view_for(user: User, question_id: str) -> CardView | None:
-    """A view of a specific question (flashcards and 'study this fact')."""
+def card_view_for(user: User, question_id: str, now: datetime) -> CardView | None:
+    """A view of one chosen question (flashcards)."""
     question = db.session.get(Question, question_id)
     if question is None or not question.usable:
         return None
     card = db.session.scalar(
         select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
     )
-    return _view(question, card, 0, 0, None)
+    return CardView(
+        question=question,
+        item=core_question(question),
+        card=card,
+        version=card.version if card is not None else 0,
+        request_id=new_request_id(),
+        due_count=0,
+        new_left=0,
+        kind="due" if card is None or card.due <= now else "later",
+    )
 
 
 # --- answering ------------------------------------------------------------------------------
+
+
+def shown_question(question_id: str) -> Question | None:
+    """The question an answer form names (retired ones too: the answer then says so)."""
+    return db.session.get(Question, question_id) if question_id else None
 
 
 def _existing(user: User, request_id: str) -> Review | None:
@@ -295,14 +405,47 @@ def _existing(user: User, request_id: str) -> Review | None:
     )
 
 
-def _result_of(review: Review, repeated: bool) -> AnswerResult:
+def result_of(review: Review, *, repeated: bool = False) -> AnswerResult:
+    """The result of a stored answer, as it was first shown."""
     item = core_question(review.question)
     verdict = check(item, review.response)
-    if verdict.self_graded:
+    if verdict.self_graded or review.mode == ReviewMode.FLASHCARD:
         verdict = Verdict(
-            review.correct, review.score, verdict.expected, verdict.feedback, self_graded=True
+            review.correct, review.score, verdict.expected, verdict.feedback, verdict.self_graded
         )
     return AnswerResult(review, verdict, item, repeated)
+
+
+def answer_result(user: User, review_id: int) -> AnswerResult | None:
+    """One of the user's own answers, for its feedback page (None if not theirs)."""
+    review = db.session.get(Review, review_id)
+    if review is None or review.user_id != user.id:
+        return None
+    return result_of(review)
+
+
+def rate(
+    item: CoreQuestion,
+    verdict: Verdict,
+    mode: ReviewMode,
+    self_rating: int | None,
+    duration_ms: int | None,
+) -> tuple[Rating, bool, float]:
+    """The rating, correctness and score of an answer.
+
+    Objective types rate themselves (scheduling.rating_for: wrong is Again). Explain items and
+    flashcards take the student's own Again/Hard/Good/Easy; Hard or better counts as recalled.
+    """
+    if item.type == QuestionType.EXPLAIN or mode == ReviewMode.FLASHCARD:
+        if self_rating is None:
+            raise ServiceError("Rate how well you recalled it: Again, Hard, Good or Easy.")
+        if not 1 <= int(self_rating) <= 4:
+            raise ServiceError("Choose Again, Hard, Good or Easy.")
+        rating = Rating(int(self_rating))
+        return rating, rating >= Rating.HARD, SELF_RATING_SCORE[rating]
+    expected = scheduling.EXPECTED_MS.get(str(item.type), 15_000)
+    rating = scheduling.rating_for(verdict.correct, verdict.score, duration_ms, expected)
+    return rating, verdict.correct, verdict.score
 
 
 def record_answer(
@@ -319,50 +462,73 @@ def record_answer(
 ) -> AnswerResult:
     """Grade and store one answer, moving the schedule when the mode does; exactly once.
 
-    The same request id returns the first result. A card changed since it was shown raises
-    StaleAnswer and records nothing.
+    One write transaction: the Review row and the card's conditional update commit together.
+    The same request id returns the first result (``repeated``); a card changed since it was
+    shown (``card_version`` stale) raises StaleAnswer and records nothing.
+
+    A resubmitted request id is caught where it collides, without a lookup on the common path:
+    a schedule-moving answer finds the card's version already moved on, and any other answer
+    hits the unique (user, request id) constraint. Either way the transaction is rolled back and
+    the stored first answer is returned.
     """
     if not request_id or len(request_id) > 64:
         raise ServiceError("This answer form is incomplete. Reload the page and try again.")
     begin_write(db.session)
-    previous = _existing(user, request_id)
-    if previous is not None:
-        return _result_of(previous, repeated=True)
-    question = db.session.get(Question, question_id)
+    try:
+        return _record(
+            user,
+            question_id=question_id,
+            card_version=card_version,
+            request_id=request_id,
+            response=response,
+            duration_ms=duration_ms,
+            now=now,
+            mode=mode,
+            self_rating=self_rating,
+        )
+    except (ServiceError, IntegrityError):
+        # Sent before (double submit, resend, a second worker): the first answer's result.
+        db.session.rollback()
+        previous = _existing(user, request_id)
+        if previous is not None:
+            return result_of(previous, repeated=True)
+        raise
+
+
+def _record(
+    user: User,
+    *,
+    question_id: str,
+    card_version: int,
+    request_id: str,
+    response: Any,
+    duration_ms: int | None,
+    now: datetime,
+    mode: ReviewMode,
+    self_rating: int | None,
+) -> AnswerResult:
+    row = db.session.execute(_QUESTION_AND_CARD, {"uid": user.id, "qid": question_id}).first()
+    question, card = row if row is not None else (None, None)
     if question is None or not question.usable:
         raise ServiceError("This question is no longer in the bank.")
     item = core_question(question)
     verdict = check(item, response)
-    if self_rating is not None and not 1 <= int(self_rating) <= 4:
-        raise ServiceError("Choose Again, Hard, Good or Easy.")
-    if item.type == QuestionType.EXPLAIN or mode == ReviewMode.FLASHCARD:
-        if self_rating is None:
-            raise ServiceError("Rate how well you recalled it: Again, Hard, Good or Easy.")
-        rating = Rating(int(self_rating))
-        correct = rating >= Rating.HARD
-        score = {1: 0.0, 2: 0.5, 3: 1.0, 4: 1.0}[int(rating)]
-    else:
-        rating = scheduling.rating_for(
-            verdict.correct,
-            verdict.score,
-            duration_ms,
-            scheduling.EXPECTED_MS.get(item.type, 15_000),
-        )
-        correct, score = verdict.correct, verdict.score
-    card = db.session.scalar(
-        select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
-    )
-    before = after = None
-    phase = card.phase if card else CardPhase.NEW.value
+    rating, correct, score = rate(item, verdict, mode, self_rating, duration_ms)
+    phase = card.phase if card is not None else CardPhase.NEW.value
     moves = mode == ReviewMode.STUDY or (
         mode == ReviewMode.FLASHCARD and (card is None or card.due <= now)
     )
+    card_id = card.id if card is not None else None
+    before = after = None
     if moves:
-        card, before, after = _move(user, question, card, card_version, rating, now, duration_ms)
+        card_id, before, after = _move(user, question, card, card_version, rating, now, duration_ms)
+    # The card states are left out, not set to None, when nothing moved: the JSON column would
+    # store a JSON null, which SQL's IS NULL does not see.
+    moved = {"card_before": before, "card_after": after} if moves else {}
     review = Review(
         user_id=user.id,
         question_id=question_id,
-        card_id=card.id if card else None,
+        card_id=card_id,
         mode=mode,
         response=response,
         correct=bool(correct),
@@ -370,20 +536,13 @@ def record_answer(
         rating=int(rating) if moves else None,
         phase=phase,
         duration_ms=duration_ms,
-        card_before=before,
-        card_after=after,
         request_id=request_id,
         created_at=now,
+        **moved,
     )
     db.session.add(review)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        previous = _existing(user, request_id)
-        if previous is None:
-            raise
-        return _result_of(previous, repeated=True)
+    db.session.flush()  # IntegrityError here: the same request id committed meanwhile
+    db.session.expunge(review)  # keep its loaded values: the caller reads them after commit
     db.session.commit()
     final = verdict
     if verdict.self_graded or mode == ReviewMode.FLASHCARD:
@@ -392,62 +551,88 @@ def record_answer(
 
 
 def _move(user, question, card, seen_version, rating, now, duration_ms):  # type: ignore[no-untyped-def]
-    """Apply one schedule step with a conditional update (a stale version changes nothing)."""
-    clock = clock_for(user)
-    if card is None:
-        if seen_version != 0:
-            raise StaleAnswer("You already answered this card in another tab.")
-        state = scheduling.new_card(now)
-        card = Card(
-            user_id=user.id,
-            question_id=question.id,
-            fact_id=question.fact_ids[0] if question.fact_ids else "",
-            phase=state.phase.value,
-            due=state.due,
-            state=state.to_dict(),
-            version=0,
-            created_at=now,
-        )
-        db.session.add(card)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            raise StaleAnswer("You already answered this card in another tab.") from None
-    state = CardState.from_dict(card.state)
-    new_state = scheduling.review(
-        state,
+    """Apply one schedule step; returns (card id, state before, state after).
+
+    A card seen at version 0 that does not exist yet is inserted already reviewed (the unique
+    (user, question) constraint stops a second tab); an existing card takes a conditional
+    update on the version the answer saw. Either way a stale answer changes nothing.
+    """
+    before = card_state(card) if card is not None else scheduling.new_card(now)
+    after = scheduling.review(
+        before,
         rating,
         now,
-        clock=clock,
+        clock=clock_for(user),
         desired_retention=user.desired_retention,
         duration_ms=duration_ms,
     )
-    changed = db.session.execute(
-        update(Card)
-        .where(and_(Card.id == card.id, Card.version == seen_version))
-        .values(
-            state=new_state.to_dict(),
-            phase=new_state.phase.value,
-            due=new_state.due,
-            last_review=new_state.last_review,
-            reps=new_state.reps,
-            lapses=new_state.lapses,
-            version=Card.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        db.session.rollback()
-        raise StaleAnswer("You already answered this card in another tab.")
-    db.session.expire(card)
-    return card, state.to_dict(), new_state.to_dict()
+    if card is None:
+        if seen_version != 0:
+            raise StaleAnswer(ALREADY_ANSWERED)
+        try:
+            card_id = db.session.execute(
+                insert(Card).returning(Card.id),
+                {
+                    **_columns(after),
+                    "user_id": user.id,
+                    "question_id": question.id,
+                    "fact_id": primary_fact(question),
+                    "version": 1,
+                    "created_at": now,
+                },
+            ).scalar_one()
+        except IntegrityError:  # created by another tab meanwhile
+            raise StaleAnswer(ALREADY_ANSWERED) from None
+    else:
+        card_id = card.id
+        changed = db.session.execute(
+            _ADVANCE, {**_columns(after), "card_id": card_id, "seen": seen_version}
+        ).rowcount
+        if changed != 1:
+            raise StaleAnswer(ALREADY_ANSWERED)
+    return card_id, before.to_dict(), after.to_dict()
+
+
+def card_state(card: Card) -> CardState:
+    """The scheduling state stored on a card."""
+    return CardState.from_dict(card.state)
+
+
+def _columns(state: CardState) -> dict[str, Any]:
+    return {
+        "state": state.to_dict(),
+        "phase": state.phase.value,
+        "due": state.due,
+        "last_review": state.last_review,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+
+
+# One schedule step on an existing card, only if it is still at the version the answer saw.
+_ADVANCE = (
+    update(Card)
+    .where(Card.id == bindparam("card_id"), Card.version == bindparam("seen"))
+    .values(
+        state=bindparam("state"),
+        phase=bindparam("phase"),
+        due=bindparam("due"),
+        last_review=bindparam("last_review"),
+        reps=bindparam("reps"),
+        lapses=bindparam("lapses"),
+        version=Card.version + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 def undo_last(user: User, now: datetime) -> Review | None:
-    """Undo the user's latest schedule-moving answer of today: restore the card, mark it undone.
+    """Undo the user's last schedule-moving answer of this learner day, once.
 
-    Undone answers are excluded from every statistic. Returns the undone review, or None.
+    The card gets back the state it had before that answer (and a new version, so a tab still
+    showing the answered card cannot answer it again); the answer stays in the log marked
+    undone and leaves every statistic. Only the very last such answer can be undone: after an
+    undo, or once it is from an earlier day, there is nothing to undo. Returns the review.
     """
     begin_write(db.session)
     clock = clock_for(user)
@@ -456,33 +641,25 @@ def undo_last(user: User, now: datetime) -> Review | None:
         select(Review)
         .where(
             Review.user_id == user.id,
-            Review.undone_at.is_(None),
+            Review.mode.in_(SCHEDULED_MODES),
             Review.card_after.is_not(None),
             Review.created_at >= start,
         )
         .order_by(Review.created_at.desc(), Review.id.desc())
         .limit(1)
     )
-    if review is None or review.card_id is None:
+    if review is None or review.undone_at is not None or review.card_id is None:
         db.session.rollback()
         return None
     card = db.session.get(Card, review.card_id)
     if card is None or card.state != review.card_after:
-        db.session.rollback()  # the card moved on since (another answer): nothing to undo
+        db.session.rollback()
         return None
     before = CardState.from_dict(review.card_before)
     changed = db.session.execute(
         update(Card)
         .where(Card.id == card.id, Card.version == card.version)
-        .values(
-            state=before.to_dict(),
-            phase=before.phase.value,
-            due=before.due,
-            last_review=before.last_review,
-            reps=before.reps,
-            lapses=before.lapses,
-            version=Card.version + 1,
-        )
+        .values(**_columns(before), version=Card.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     marked = db.session.execute(
@@ -495,32 +672,29 @@ def undo_last(user: User, now: datetime) -> Review | None:
         db.session.rollback()
         return None
     db.session.commit()
-    db.session.refresh(review)
+    db.session.expire_all()
     return review
 
 
-# --- practice and mistakes ------------------------------------------------------------------
+# --- practice, mistakes, flashcards ---------------------------------------------------------
 
 
 def practice_questions(
     *,
-    sections: list[str],
-    types: list[str],
-    count: int,
-    seed: int,
+    sections: Iterable[str] = (),
+    types: Iterable[str] = (),
+    count: int = 10,
+    seed: int = 0,
     fact_id: str | None = None,
 ) -> list[Question]:
-    """Questions for a practice quiz: the chosen sections and types, one per fact where possible."""
-    stmt = select(Question).where(
-        Question.in_bank.is_(True),
-        Question.retired_at.is_(None),
-        Question.type != QuestionType.EXPLAIN.value,  # self-graded: studied, not quizzed
-    )
+    """Questions for a practice quiz: chosen sections and types, one per fact before repeats."""
+    stmt = _usable(select(Question)).where(Question.type != QuestionType.EXPLAIN.value)
+    sections, types = list(sections), list(types)
     if sections:
         stmt = stmt.where(Question.section.in_(sections))
     if types:
         stmt = stmt.where(Question.type.in_(types))
-    rows = db.session.scalars(stmt).all()
+    rows = list(db.session.scalars(stmt))
     if fact_id:
         rows = [q for q in rows if fact_id in q.fact_ids]
     rows.sort(key=lambda q: stable_hash("practice", seed, q.id))
@@ -539,20 +713,40 @@ def practice_questions(
 
 
 def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Question]:
-    """Questions answered wrong in the last 30 days and not answered right since."""
-    since = now - timedelta(days=30)
-    rows = db.session.execute(
-        select(Review.question_id, Review.correct, Review.created_at)
-        .where(Review.user_id == user.id, Review.created_at >= since, Review.undone_at.is_(None))
-        .order_by(Review.created_at)
-    ).all()
-    last: dict[str, bool] = {}
-    for question_id, correct, _ in rows:
-        last[question_id] = correct
-    wrong = [qid for qid, ok in last.items() if not ok]
-    questions = questions_by_ids(wrong)
-    usable = [questions[q] for q in reversed(wrong) if q in questions and questions[q].usable]
-    return [q for q in usable if q.type != QuestionType.EXPLAIN.value][:limit]
+    """Questions answered wrong in the last 30 days and not answered right since, latest first.
+
+    Explain items are left out: they are self-rated, so they come back through the schedule.
+    """
+    since = now - timedelta(days=MISTAKE_DAYS)
+    wrong = (
+        select(Review.question_id, func.max(Review.created_at).label("last_wrong"))
+        .where(
+            Review.user_id == user.id,
+            Review.created_at >= since,
+            Review.correct.is_(False),
+            Review.undone_at.is_(None),
+        )
+        .group_by(Review.question_id)
+        .subquery()
+    )
+    right_since = (
+        select(Review.id)
+        .where(
+            Review.user_id == user.id,
+            Review.question_id == wrong.c.question_id,
+            Review.correct.is_(True),
+            Review.undone_at.is_(None),
+            Review.created_at >= wrong.c.last_wrong,
+        )
+        .exists()
+    )
+    stmt = (
+        _usable(select(Question).join(wrong, wrong.c.question_id == Question.id))
+        .where(~right_since, Question.type != QuestionType.EXPLAIN.value)
+        .order_by(wrong.c.last_wrong.desc(), Question.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def grade_practice(
@@ -565,18 +759,46 @@ def grade_practice(
     now: datetime,
 ) -> list[AnswerResult]:
     """Grade a finished practice quiz and log every answer once (resubmitting changes nothing)."""
-    results = []
-    for q in questions:
-        results.append(
-            record_answer(
-                user,
-                question_id=q.id,
-                card_version=0,
-                request_id=f"{batch_id}:{q.id}"[:64],
-                response=responses.get(q.id),
-                duration_ms=None,
-                now=now,
-                mode=mode,
-            )
+    if mode not in LOGGED_MODES:
+        raise ServiceError("Unknown practice mode.")
+    return [
+        record_answer(
+            user,
+            question_id=q.id,
+            card_version=0,
+            request_id=f"{batch_id}:{q.id}"[:64],
+            response=responses.get(q.id),
+            duration_ms=None,
+            now=now,
+            mode=mode,
         )
-    return results
+        for q in questions
+    ]
+
+
+def practice_results(user: User, batch_id: str) -> list[AnswerResult]:
+    """The graded answers of one submitted practice quiz, in question order."""
+    rows = db.session.scalars(
+        select(Review)
+        .where(
+            Review.user_id == user.id,
+            Review.mode.in_(LOGGED_MODES),
+            Review.request_id.startswith(f"{batch_id}:", autoescape=True),
+        )
+        .order_by(Review.id)
+    )
+    return [result_of(r) for r in rows]
+
+
+def flashcard_deck(*, section: str | None = None, fact_id: str | None = None) -> list[str]:
+    """Ids of the questions to browse as flashcards, in essay order."""
+    stmt = _usable(select(Question.id))
+    if section:
+        stmt = stmt.where(Question.section == section)
+    if fact_id:
+        stmt = stmt.where(
+            Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
+        )
+    return list(
+        db.session.scalars(stmt.order_by(Question.section, Question.sentence_id, Question.id))
+    )

@@ -47,10 +47,14 @@ class PracticeForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only chooses what to show
 
+    MIN_COUNT, MAX_COUNT = 5, 50
+
     sections = _Checkboxes("Sections", validate_choice=True)
     types = _Checkboxes("Question types", choices=QUESTION_TYPES, validate_choice=True)
     count = IntegerField(
-        "Number of questions", default=10, validators=[NumberRange(5, 50, "Choose 5 to 50.")]
+        "Number of questions",
+        default=10,
+        validators=[NumberRange(MIN_COUNT, MAX_COUNT, f"Choose {MIN_COUNT} to {MAX_COUNT}.")],
     )
 
 
@@ -60,6 +64,12 @@ class PracticeSubmitForm(FlaskForm):
     batch_id = HiddenField(validators=[DataRequired(), Length(max=40)])
     question_ids = HiddenField(validators=[DataRequired(), Length(max=4000)])
     mode = HiddenField(validators=[Optional(), Length(max=16)])
+
+
+def read_rating(form: Any) -> int | None:
+    """The self-rating button pressed (1 Again .. 4 Easy), or None."""
+    raw = form.get("rating") or ""
+    return int(raw) if raw in ("1", "2", "3", "4") else None
 
 
 def read_response(item: Question, form: Any, prefix: str = "") -> Any:

@@ -1,4 +1,9 @@
-"""Study views: review, feedback, undo, practice, mistakes, flashcards, progress."""
+"""Study views: review, feedback, undo, practice, mistakes, flashcards, progress.
+
+Everything works with plain forms (POST, redirect, GET); study.js only adds keyboard shortcuts
+and the up/down buttons of ordering items. ``Accept: application/json`` on the review and answer
+routes returns the same data as JSON, through the same code.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +13,27 @@ from datetime import datetime
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 
 from studyapp.core import charts
-from studyapp.core.grading import check
 from studyapp.core.questions import QuestionType
 from studyapp.db import utcnow
-from studyapp.extensions import db
-from studyapp.models import Question, Review, ReviewMode
+from studyapp.models import Question, ReviewMode
 from studyapp.services import ServiceError, progress, study
 from studyapp.services.bank import core_question, essay, facts_by_id, questions_by_ids
+from studyapp.web.safety import safe_next
 from studyapp.web.study import bp
 from studyapp.web.study.forms import (
     AnswerForm,
     PracticeForm,
     PracticeSubmitForm,
     UndoForm,
+    read_rating,
     read_response,
 )
 
-MODES = {m.value: m for m in (ReviewMode.STUDY, ReviewMode.FLASHCARD)}
+ANSWER_MODES = {ReviewMode.STUDY.value: ReviewMode.STUDY, "flashcard": ReviewMode.FLASHCARD}
+PRACTICE_MODES = {"practice": ReviewMode.PRACTICE, "mistakes": ReviewMode.MISTAKES}
+MAX_DURATION_MS = 30 * 60 * 1000
 
 
 def _wants_json() -> bool:
@@ -35,20 +41,30 @@ def _wants_json() -> bool:
 
 
 def _duration_ms(shown_at: str | None, now: datetime) -> int | None:
+    """Milliseconds since the card was shown (None when unknown or implausible)."""
     try:
         shown = datetime.fromisoformat(shown_at or "")
     except ValueError:
         return None
+    if shown.tzinfo is None:
+        return None
     ms = int((now - shown).total_seconds() * 1000)
-    return ms if 0 <= ms <= 30 * 60 * 1000 else None
+    return ms if 0 <= ms <= MAX_DURATION_MS else None
+
+
+def _section_choices() -> list[tuple[str, str]]:
+    return [(s.id, progress.section_label(s.id)) for s in essay().all_sections()]
 
 
 @bp.before_request
 @login_required
-def _students_only():
+def _students_only():  # type: ignore[no-untyped-def]
     """Studying is for students; instructors have their own pages."""
     if current_user.is_instructor:
         abort(403)
+
+
+# --- scheduled review -----------------------------------------------------------------------
 
 
 @bp.get("/")
@@ -63,12 +79,16 @@ def review():
             question_id=view.question.id,
             card_version=view.version,
             request_id=view.request_id,
+            shown_at=now.isoformat(),
             type=str(view.item.type),
             prompt=view.item.prompt,
             options=view.item.to_dict()["options"],
+            due=view.due_count,
+            new_left=view.new_left,
+            exam=view.exam,
         )
     if view is None:
-        return render_template("study/done.html", undo=UndoForm())
+        return render_template("study/done.html")
     form = AnswerForm(
         question_id=view.question.id,
         card_version=view.version,
@@ -76,9 +96,7 @@ def review():
         shown_at=now.isoformat(),
         mode=ReviewMode.STUDY.value,
     )
-    return render_template(
-        "study/review.html", view=view, item=view.item, form=form, undo=UndoForm(), essay=essay()
-    )
+    return render_template("study/review.html", view=view, item=view.item, form=form)
 
 
 @bp.post("/answer")
@@ -88,29 +106,29 @@ def answer():
     if not form.validate_on_submit():
         if _wants_json():
             return jsonify(error="This answer form is incomplete or expired."), 400
-        flash("This answer form is incomplete or expired. Here is your next card.", "error")
+        flash("This answer form was incomplete or expired, so nothing was recorded.", "error")
         return redirect(url_for("study.review"))
-    question = db.session.get(Question, form.question_id.data)
+    question = study.shown_question(form.question_id.data)
     if question is None:
         abort(404)
     item = core_question(question)
-    mode = MODES.get(form.mode.data or "study", ReviewMode.STUDY)
-    rating = request.form.get("rating")
+    mode = ANSWER_MODES.get(form.mode.data or "study", ReviewMode.STUDY)
+    if (
+        mode == ReviewMode.STUDY
+        and item.type == QuestionType.EXPLAIN
+        and "rating" not in request.form
+    ):
+        # Think, reveal, compare: show the model answer next to what was written, then rate.
+        return render_template(
+            "study/review.html",
+            view=None,
+            item=item,
+            form=form,
+            revealed=True,
+            typed=(request.form.get("text") or "").strip()[:2000],
+        )
     try:
-        if request.form.get("action") == "reveal":
-            text = read_response(item, request.form)
-            return render_template(
-                "study/review.html",
-                view=None,
-                item=item,
-                form=form,
-                undo=UndoForm(),
-                essay=essay(),
-                revealed=True,
-                typed=text,
-            )
-        flashcard = mode == ReviewMode.FLASHCARD
-        response = None if flashcard else read_response(item, request.form)
+        response = None if mode == ReviewMode.FLASHCARD else read_response(item, request.form)
         result = study.record_answer(
             current_user,
             question_id=question.id,
@@ -120,49 +138,53 @@ def answer():
             duration_ms=_duration_ms(form.shown_at.data, now),
             now=now,
             mode=mode,
-            self_rating=int(rating) if rating and rating.isdigit() else None,
+            self_rating=read_rating(request.form),
         )
     except study.StaleAnswer as exc:
         if _wants_json():
             return jsonify(error=str(exc)), 409
-        flash(f"{exc} That answer was not recorded again.", "warning")
+        flash(f"{exc} That answer was not recorded again; here is your next card.", "warning")
         return redirect(url_for("study.review"))
     except ServiceError as exc:
         if _wants_json():
             return jsonify(error=str(exc)), 400
         flash(str(exc), "error")
         if mode == ReviewMode.FLASHCARD:
-            return redirect(request.referrer or url_for("study.flashcards"))
-        return render_template(
-            "study/review.html", view=None, item=item, form=form, undo=UndoForm(), essay=essay()
-        ), 400
+            return redirect(_flashcard_return())
+        return render_template("study/review.html", view=None, item=item, form=form), 400
     if _wants_json():
         return jsonify(
             review_id=result.review.id,
             correct=result.verdict.correct,
             score=result.verdict.score,
+            rating=result.review.rating,
+            expected=result.verdict.expected,
             repeated=result.repeated,
         )
     if result.repeated:
-        flash("That answer was already recorded; here is its result.", "info")
+        flash("That answer had already been recorded; here is its result.", "info")
     if mode == ReviewMode.FLASHCARD:
-        return redirect(request.form.get("next_url") or url_for("study.flashcards"))
+        return redirect(_flashcard_return())
     return redirect(url_for("study.feedback", review_id=result.review.id))
+
+
+def _flashcard_return() -> str:
+    target = safe_next(request.form.get("next_url"))
+    deck = url_for("study.flashcards")
+    return target if target and target.startswith(deck) else deck
 
 
 @bp.get("/feedback/<int:review_id>")
 def feedback(review_id: int):
-    review = db.session.get(Review, review_id)
-    if review is None or review.user_id != current_user.id:
+    result = study.answer_result(current_user, review_id)
+    if result is None:
         abort(404)
-    item = core_question(review.question)
-    verdict = check(item, review.response)
     return render_template(
         "study/feedback.html",
-        review=review,
-        item=item,
-        verdict=verdict,
-        undo=UndoForm(),
+        review=result.review,
+        item=result.item,
+        verdict=result.verdict,
+        next_due=result.next_due,
         essay=essay(),
     )
 
@@ -172,9 +194,8 @@ def undo():
     form = UndoForm()
     if not form.validate_on_submit():
         abort(400)
-    undone = study.undo_last(current_user, utcnow())
-    if undone is None:
-        flash("There is no answer from today left to undo.", "info")
+    if study.undo_last(current_user, utcnow()) is None:
+        flash("There is no answer left to undo: only today's last answer can be undone.", "info")
     else:
         flash("Your last answer was undone: the card is back as it was.", "success")
     return redirect(url_for("study.review"))
@@ -183,30 +204,23 @@ def undo():
 # --- practice and mistakes ------------------------------------------------------------------
 
 
-def _section_choices() -> list[tuple[str, str]]:
-    return [
-        (s.id, "About the author" if s.id == "front" else f"{s.number}. {s.title}")
-        for s in essay().all_sections()
-    ]
-
-
 @bp.get("/practice")
 def practice():
     form = PracticeForm(request.args)
     form.sections.choices = _section_choices()
-    if request.args and form.validate():
-        questions = study.practice_questions(
-            sections=form.sections.data or [],
-            types=form.types.data or [],
-            count=form.count.data,
-            seed=secrets.randbelow(2**31),
-        )
-        if not questions:
+    if request.args:
+        if form.validate():
+            questions = study.practice_questions(
+                sections=form.sections.data or [],
+                types=form.types.data or [],
+                count=form.count.data,
+                seed=secrets.randbelow(2**31),
+            )
+            if questions:
+                return _quiz_page(questions, ReviewMode.PRACTICE, "Practice quiz")
             flash("No questions match that choice. Try more sections or types.", "warning")
         else:
-            return _quiz_page(questions, ReviewMode.PRACTICE, "Practice quiz")
-    elif request.args and not form.validate():
-        flash("Please correct the choices below.", "error")
+            flash("Please correct the choices below.", "error")
     return render_template("study/practice_setup.html", form=form)
 
 
@@ -215,9 +229,10 @@ def practice_fact(fact_id: str):
     fact = facts_by_id().get(fact_id)
     if fact is None:
         abort(404)
-    questions = study.practice_questions(
-        sections=[], types=[], count=6, seed=secrets.randbelow(2**31), fact_id=fact_id
-    )
+    questions = study.practice_questions(count=6, seed=secrets.randbelow(2**31), fact_id=fact_id)
+    if not questions:
+        flash("No quiz questions test that fact; try it as flashcards.", "info")
+        return redirect(url_for("study.flashcards", fact=fact_id))
     return _quiz_page(questions, ReviewMode.PRACTICE, f"Practice: {fact.topic}")
 
 
@@ -229,24 +244,24 @@ def mistakes():
     return _quiz_page(questions, ReviewMode.MISTAKES, "My mistakes")
 
 
-def _quiz_page(questions: list[Question], mode: ReviewMode, title: str):
-    items = [(q, core_question(q)) for q in questions]
+def _quiz_page(questions: list[Question], mode: ReviewMode, title: str):  # type: ignore[no-untyped-def]
     form = PracticeSubmitForm(
         batch_id=secrets.token_urlsafe(12),
         question_ids=",".join(q.id for q in questions),
         mode=mode.value,
     )
-    return render_template("study/practice.html", items=items, form=form, title=title)
+    items = [(q, core_question(q)) for q in questions]
+    return render_template("study/practice.html", items=items, form=form, title=title, mode=mode)
 
 
 @bp.post("/practice")
 def practice_submit():
     form = PracticeSubmitForm()
     if not form.validate_on_submit():
-        flash("That quiz form expired. Start a new one.", "error")
+        flash("That quiz form was incomplete or expired. Start a new one.", "error")
         return redirect(url_for("study.practice"))
-    mode = ReviewMode.MISTAKES if form.mode.data == "mistakes" else ReviewMode.PRACTICE
-    ids = [i for i in form.question_ids.data.split(",") if i][:50]
+    mode = PRACTICE_MODES.get(form.mode.data or "practice", ReviewMode.PRACTICE)
+    ids = [i for i in form.question_ids.data.split(",") if i][: PracticeForm.MAX_COUNT]
     rows = questions_by_ids(ids)
     questions = [rows[i] for i in ids if i in rows and rows[i].usable]
     responses = {}
@@ -254,33 +269,35 @@ def practice_submit():
         try:
             responses[q.id] = read_response(core_question(q), request.form, prefix=f"q-{q.id}-")
         except ServiceError:
-            responses[q.id] = None  # left blank: marked wrong
-    study.grade_practice(
-        current_user, questions, responses, batch_id=form.batch_id.data, mode=mode, now=utcnow()
-    )
+            responses[q.id] = None  # left blank or incomplete: marked wrong
+    try:
+        study.grade_practice(
+            current_user,
+            questions,
+            responses,
+            batch_id=form.batch_id.data,
+            mode=mode,
+            now=utcnow(),
+        )
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("study.practice"))
     return redirect(url_for("study.practice_results", batch_id=form.batch_id.data))
 
 
 @bp.get("/practice/results/<batch_id>")
 def practice_results(batch_id: str):
-    reviews = db.session.scalars(
-        select(Review)
-        .where(Review.user_id == current_user.id, Review.request_id.like(f"{batch_id}:%"))
-        .order_by(Review.id)
-    ).all()
-    if not reviews:
+    results = study.practice_results(current_user, batch_id)
+    if not results:
         abort(404)
-    results = []
-    for r in reviews:
-        item = core_question(r.question)
-        results.append((r, item, check(item, r.response)))
-    score = sum(r.score for r in reviews)
+    score = sum(r.review.score for r in results)
     return render_template(
         "study/practice_results.html",
         results=results,
         score=score,
-        total=len(reviews),
+        total=len(results),
         essay=essay(),
+        mode=results[0].review.mode,
     )
 
 
@@ -289,28 +306,30 @@ def practice_results(batch_id: str):
 
 @bp.get("/flashcards")
 def flashcards():
-    section = request.args.get("section") or None
     sections = dict(_section_choices())
+    section = request.args.get("section") or None
     if section not in sections:
         section = None
-    stmt = select(Question.id).where(Question.in_bank.is_(True), Question.retired_at.is_(None))
-    if section:
-        stmt = stmt.where(Question.section == section)
-    ids = db.session.scalars(stmt.order_by(Question.section, Question.id)).all()
+    fact_id = request.args.get("fact") or None
+    fact = facts_by_id().get(fact_id) if fact_id else None
+    if fact is None:
+        fact_id = None
+    ids = study.flashcard_deck(section=section, fact_id=fact_id)
     if not ids:
         abort(404)
     index = request.args.get("i", 0, type=int) % len(ids)
-    view = study.card_view_for(current_user, ids[index])
+    now = utcnow()
+    view = study.card_view_for(current_user, ids[index], now)
     if view is None:
         abort(404)
     form = AnswerForm(
         question_id=view.question.id,
         card_version=view.version,
         request_id=view.request_id,
-        shown_at=utcnow().isoformat(),
+        shown_at=now.isoformat(),
         mode=ReviewMode.FLASHCARD.value,
     )
-    next_url = url_for("study.flashcards", section=section, i=index + 1)
+    here = {"section": section, "fact": fact_id}
     return render_template(
         "study/flashcard.html",
         view=view,
@@ -319,9 +338,11 @@ def flashcards():
         index=index,
         total=len(ids),
         section=section,
+        fact=fact,
         sections=sections,
-        next_url=next_url,
-        prev_url=url_for("study.flashcards", section=section, i=index - 1),
+        next_url=url_for("study.flashcards", **here, i=index + 1),
+        prev_url=url_for("study.flashcards", **here, i=index - 1),
+        show_url=url_for("study.flashcards", **here, i=index, show=1),
         show=request.args.get("show") == "1",
         essay=essay(),
     )
@@ -333,20 +354,31 @@ def flashcards():
 @bp.get("/progress")
 def dashboard():
     data = progress.dashboard(current_user, utcnow())
-    history_chart = Markup(
+    # Safe: core.charts escapes every piece of text it puts into the SVG.
+    history_chart = Markup(  # nosec B704
         charts.bar_chart(
-            data.history[-30:],
-            title="Answers per day, last 30 days",
+            data.history,
+            title="Answers per day, last 90 days",
             y_label="answers",
+            empty_text="No answers yet",
         )
     )
-    forecast_chart = Markup(
-        charts.bar_chart(data.forecast[:14], title="Cards due, next 14 days", y_label="cards")
+    forecast_chart = Markup(  # nosec B704
+        charts.bar_chart(
+            data.forecast,
+            title="Cards due per day, next 30 days",
+            y_label="cards",
+            empty_text="Nothing scheduled yet",
+        )
     )
+    mastery_bars = {
+        s.key: Markup(charts.progress_bar(s.value, label=f"{s.label}: mastered"))  # nosec B704
+        for s in data.by_section
+    }
     return render_template(
         "study/dashboard.html",
         data=data,
         history_chart=history_chart,
         forecast_chart=forecast_chart,
-        QuestionType=QuestionType,
+        mastery_bars=mastery_bars,
     )
