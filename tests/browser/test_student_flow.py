@@ -1,4 +1,4 @@
-"""A student in a real browser: sign up, study ten cards with the keyboard, undo, progress."""
+"""A student in a real browser: sign up, study ten cards with the keyboard only, undo, progress."""
 
 from __future__ import annotations
 
@@ -6,42 +6,66 @@ from studyapp.extensions import db
 from studyapp.models import Question
 from studyapp.services.bank import core_question
 
+WRONG_TYPES = ("multiple_choice", "true_false", "cloze", "short_answer")
+
+
+def _order_with_keys(page, item) -> None:  # type: ignore[no-untyped-def]
+    """Put ordering items in place with the up/down buttons, by keyboard only.
+
+    Focus starts on the first item's up button; the focusable buttons run item by item (up,
+    down). ArrowUp on a focused button moves its item up and keeps the focus on it (on its
+    down button once it reaches the top).
+    """
+    keyboard = page.keyboard
+    current = list(item.options)
+    focus = 0
+    for k, wanted in enumerate(item.answer):
+        j = current.index(wanted)
+        if j == k:
+            continue
+        target = 2 * j
+        for _ in range(abs(target - focus)):
+            keyboard.press("Tab" if target > focus else "Shift+Tab")
+        for _ in range(j - k):
+            keyboard.press("ArrowUp")
+        current.insert(k, current.pop(j))
+        focus = 2 * k + (1 if k == 0 else 0)
+    shown = page.locator("[data-ordering] .order-text").all_inner_texts()
+    assert shown == list(item.answer)
+    for _ in range(2 * len(current) - focus):  # on to the Check button
+        keyboard.press("Tab")
+    keyboard.press("Enter")
+
 
 def _answer_with_keys(page, right: bool) -> str:
     """Answer the card on screen using only the keyboard; returns its type."""
     qid = page.locator("input[name=question_id]").input_value()
     item = core_question(db.session.get(Question, qid))
-    kind = item.type
+    kind = str(item.type)
     keyboard = page.keyboard
     if kind == "multiple_choice":
         index = item.options.index(item.answer)
-        keyboard.press(str((index if right else (index + 1) % 4) + 1))
+        keyboard.press(str((index if right else (index + 1) % len(item.options)) + 1))
     elif kind == "true_false":
         keyboard.press("t" if (item.answer if right else not item.answer) else "f")
     elif kind in ("cloze", "short_answer"):
         keyboard.type(item.answer if right else "no idea")
         keyboard.press("Enter")
     elif kind == "ordering":
-        for option in item.options:
-            keyboard.press(str(list(item.answer).index(option) + 1))
-            keyboard.press("Tab")
-        keyboard.press("Enter")
+        _order_with_keys(page, item)
     elif kind == "matching":
         key = dict(item.answer)
         for left in item.options["left"]:
-            keyboard.type(key[left])
+            keyboard.type(key[left])  # type-ahead picks the option in a focused select
             keyboard.press("Tab")
+        keyboard.press("Shift+Tab")
         keyboard.press("Enter")
-    else:  # explain: recall, reveal, rate
+    else:  # explain: recall, reveal, compare, rate
         keyboard.type("Soviet pressure and China's weakness")
         keyboard.press("Enter")
         page.wait_for_selector("[data-revealed]")
         keyboard.press("3" if right else "1")
-    try:
-        page.wait_for_selector("[data-study=feedback]", timeout=5000)
-    except Exception as exc:
-        page.screenshot(path="test-artifacts/stuck.png")
-        raise AssertionError(f"stuck on a {kind} card") from exc
+    page.wait_for_selector("[data-study=feedback]", timeout=5000)
     return kind
 
 
@@ -51,42 +75,52 @@ def test_student_studies_with_the_keyboard(page, server_url, artifacts):
     page.fill("#email", "keys@example.com")
     page.fill("#password", "a long enough passphrase")
     page.fill("#confirm", "a long enough passphrase")
-    page.click("button[type=submit]")
-    page.goto(server_url + "/study/")
-    page.screenshot(path=str(artifacts / "review.png"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(server_url + "/study/progress")
+    assert page.locator("[data-testid=answers-total]").inner_text() == "0"
+    assert page.locator("[data-testid=cards]").inner_text() == "0"
 
-    wrong_done = False
+    page.goto(server_url + "/study/")
+    page.wait_for_selector("[data-study=question]")
+    page.screenshot(path=str(artifacts / "review.png"), full_page=True)
+
+    kinds, wrong_done = [], False
     for n in range(10):
         page.wait_for_selector("[data-study=question]")
         kind = page.locator("[data-study=question]").get_attribute("data-type")
-        answer_wrong = not wrong_done and kind in (
-            "multiple_choice",
-            "true_false",
-            "cloze",
-            "short_answer",
-        )
-        _answer_with_keys(page, right=not answer_wrong)
+        answer_wrong = not wrong_done and kind in WRONG_TYPES
+        kinds.append(_answer_with_keys(page, right=not answer_wrong))
         verdict = page.locator("[data-testid=verdict]").inner_text()
         if answer_wrong:
             wrong_done = True
             assert "Not quite" in verdict
-            assert page.locator("figure.source blockquote").is_visible()
-            assert page.locator("figure.source a", has_text="Read it in the essay").count() == 1
-            page.screenshot(path=str(artifacts / "feedback.png"))
+            source = page.locator("figure.source")
+            assert source.locator("blockquote").is_visible()
+            link = source.locator("a", has_text="Read it in the essay")
+            assert link.count() == 1 and "/essay#s-" in link.get_attribute("href")
+            page.screenshot(path=str(artifacts / "feedback.png"), full_page=True)
         elif kind != "explain":
             assert "Correct" in verdict, (n, kind, verdict)
         if n < 9:
-            page.keyboard.press("Space")
-    assert wrong_done
+            page.keyboard.press("Space")  # Next card
+    assert wrong_done and len(set(kinds)) >= 3, kinds
 
     page.keyboard.press("u")  # undo the tenth answer
     page.wait_for_selector("text=Your last answer was undone")
+    page.wait_for_selector("[data-study=question]")
 
     page.goto(server_url + "/study/progress")
     assert page.locator("[data-testid=answers-total]").inner_text() == "9"
     assert page.locator("[data-testid=cards]").inner_text() == "10"
+    assert int(page.locator("[data-testid=due-today]").inner_text()) >= 1
+    assert page.locator("[data-testid=streak]").inner_text() == "1"
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(server_url + "/study/")
-    page.screenshot(path=str(artifacts / "review-phone.png"))
+    page.screenshot(path=str(artifacts / "review-phone.png"), full_page=True)
+    page.goto(server_url + "/study/progress")
+    page.screenshot(path=str(artifacts / "dashboard-phone.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the dashboard scrolls sideways on a phone ({width}px)"
     assert page.js_errors == []

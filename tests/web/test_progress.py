@@ -43,7 +43,7 @@ def test_empty_dashboard_renders_with_text_fallbacks(client, auth, student):
     auth.login(student.email)
     html = client.get("/study/progress").get_data(as_text=True)
     assert "Your progress" in html and 'data-testid="due-today">0<' in html
-    assert html.count('<svg class="chart"') == 2 and html.count("<desc") >= 2
+    assert html.count('<svg class="chart"') == 4 and html.count("<desc") >= 4
     assert "No answers yet" in html and "Nothing scheduled yet" in html
     assert "As a table" in html and "No answers in the last 90 days." in html
     assert "Nothing weak yet" in html and "Mastery by section" in html
