@@ -1,16 +1,20 @@
 """Throughput of the study loop under gunicorn, against a trivial route of the same app.
 
-Usage: python bench/review_loop.py [--seconds 6] [--clients 4] [--workers 4]
+Usage: python bench/review_loop.py [--seconds 6] [--clients 4] [--students 8] [--workers 4]
 
 Builds a SQLite database with 10k review-log rows (20 learners) and then one with 1M rows
-(2,000 learners), with cards in proportion; serves each with gunicorn on loopback; logs in
-students; and measures, each as a logged-in student:
+(2,000 learners), 500 answers and about 100 cards per learner, with bulk inserts; serves each
+with gunicorn on loopback; and logs in --clients client processes with --students students each
+(keep-alive sessions through the real login form). Measured, each as a logged-in student:
 - baseline: GET /healthz (a trivial route through the same app and middleware),
 - next: GET /study/ (the review page: picks and renders the next card),
 - answer: POST /study/answer (grades, records and reschedules; the redirect is not followed).
-Throughput is requests per second with --clients concurrent client processes for --seconds each
-(for answers, each client fetches a card, then its POST is timed: rps = clients / mean POST time).
-Growth compares the mean latency of "next" at 1M rows with 10k, one client at a time.
+Next and baseline: requests per second over --seconds, each client cycling through its students.
+Answers come in rounds: every client fetches a card for each of its students (not timed), all
+clients wait at a barrier, then all post their answers back to back; answer_rps is the answers
+posted divided by the time from the barrier until the last client is done, summed over rounds.
+Growth compares the latency of "next" at 1M rows with 10k: both servers run side by side and
+take turns, one request at a time, and the median of the rounds' means is compared.
 
 The last line is one JSON object: {"baseline_rps", "next_rps", "answer_rps", "ratio_next",
 "ratio_answer", "growth_10k_to_1m"}; the throughputs are those measured on the 1M-row database.
@@ -24,6 +28,7 @@ import multiprocessing as mp
 import random
 import shutil
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -74,9 +79,10 @@ def build_database(path: Path, learners: int, reviews: int) -> list[str]:
         for uid in user_ids:
             chosen = rng.sample(questions, cards_per_learner)
             start = now - timedelta(days=120)
+            step = timedelta(days=120) / per_learner  # the history spreads over four months
             for k in range(per_learner):
                 qid, data = chosen[k % cards_per_learner]
-                when = start + timedelta(minutes=k * 20)
+                when = start + k * step
                 state = states.get((uid, qid)) or new_card(when)
                 rating = Rating(rng.choice([1, 3, 3, 3, 4]))
                 after = review(state, rating, when, clock=clock)
@@ -141,108 +147,159 @@ def build_database(path: Path, learners: int, reviews: int) -> list[str]:
     return emails
 
 
+def _sessions(base: str, emails: list[str]):  # type: ignore[no-untyped-def]
+    return [login(base, email) for email in emails]
+
+
 def client_loop(args):  # type: ignore[no-untyped-def]
-    base, email, what, seconds, queue = args
-    s = login(base, email)
-    count, busy = 0, 0.0
-    end = time.perf_counter() + seconds
+    """Requests per second of one route, cycling through this client's logged-in students."""
+    base, emails, path, seconds, ready, queue = args
+    sessions = _sessions(base, emails)
+    for s in sessions:
+        s.get(base + path)  # warm the connection
+    ready.wait()
+    count = 0
+    start = time.perf_counter()
+    end = start + seconds
     while time.perf_counter() < end:
-        if what == "baseline":
-            t = time.perf_counter()
-            s.get(base + "/healthz")
-            busy += time.perf_counter() - t
-        elif what == "next":
-            t = time.perf_counter()
-            s.get(base + "/study/")
-            busy += time.perf_counter() - t
-        else:
-            page = s.get(base + "/study/").text
-            data = answer_form(page)
-            t = time.perf_counter()
-            r = s.post(base + "/study/answer", data=data, allow_redirects=False)
-            busy += time.perf_counter() - t
-            assert r.status_code in (302, 400), r.status_code
+        r = sessions[count % len(sessions)].get(base + path)
+        assert r.status_code == 200, r.status_code
         count += 1
-    queue.put((count, busy))
+    queue.put((count, time.perf_counter() - start))
 
 
-def throughput(base: str, emails: list[str], what: str, clients: int, seconds: float) -> float:
+def answer_loop(args):  # type: ignore[no-untyped-def]
+    """Rounds: fetch a card per student, wait for every client, post the answers back to back."""
+    base, emails, seconds, barrier, stop, queue = args
+    sessions = _sessions(base, emails)
+    lead = barrier.wait() == 0  # one client keeps the clock
+    posted, busy = 0, 0.0
+    end = time.monotonic() + seconds
+    while not stop.is_set():
+        forms = [answer_form(s.get(base + "/study/").text) for s in sessions]
+        barrier.wait()
+        start = time.monotonic()
+        for s, data in zip(sessions, forms, strict=True):
+            r = s.post(base + "/study/answer", data=data, allow_redirects=False)
+            assert r.status_code in (302, 400), r.status_code
+            posted += 1
+        barrier.wait()  # every client has posted this round
+        if lead:
+            busy += time.monotonic() - start
+            if time.monotonic() > end:
+                stop.set()
+        barrier.wait()  # everyone sees the same decision to stop
+    queue.put((posted, busy if lead else None))
+
+
+def throughput(base: str, groups: list[list[str]], what: str, seconds: float) -> float:
+    """Requests (or answers) per second of all clients together."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    procs = [
-        ctx.Process(target=client_loop, args=((base, emails[i], what, seconds, queue),))
-        for i in range(clients)
-    ]
+    if what == "answer":
+        barrier, stop = ctx.Barrier(len(groups)), ctx.Event()
+        args = [(base, g, seconds, barrier, stop, queue) for g in groups]
+        target = answer_loop
+    else:
+        ready = ctx.Barrier(len(groups))
+        path = "/healthz" if what == "baseline" else "/study/"
+        args = [(base, g, path, seconds, ready, queue) for g in groups]
+        target = client_loop
+    procs = [ctx.Process(target=target, args=(a,)) for a in args]
     for p in procs:
         p.start()
-    results = [queue.get() for _ in procs]
+    results = [queue.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join()
-    total = sum(c for c, _ in results)
     if what == "answer":
-        mean = sum(b for _, b in results) / total
-        return clients / mean
-    return total / seconds
+        posted = sum(n for n, _ in results)
+        busy = next(b for _, b in results if b is not None)
+        return posted / busy
+    return sum(n / t for n, t in results)
 
 
-def latency(base: str, email: str, n: int = 150) -> float:
-    s = login(base, email)
-    s.get(base + "/study/")
-    start = time.perf_counter()
-    for _ in range(n):
-        s.get(base + "/study/")
-    return (time.perf_counter() - start) / n
+def latencies(bases: dict[str, str], emails: dict[str, str], rounds: int = 12, n: int = 25):
+    """Median over rounds of the mean review-page latency, per server, one request at a time.
+
+    The servers take turns within every round, so a slower moment of the machine (other
+    processes) weighs on both sides alike instead of on whichever ran second.
+    """
+    sessions = {label: login(base, emails[label]) for label, base in bases.items()}
+    for label, s in sessions.items():
+        for _ in range(10):
+            s.get(bases[label] + "/study/")  # warm up
+    samples: dict[str, list[float]] = {label: [] for label in bases}
+    for _ in range(rounds):
+        for label, s in sessions.items():
+            start = time.perf_counter()
+            for _ in range(n):
+                s.get(bases[label] + "/study/")
+            samples[label].append((time.perf_counter() - start) / n)
+    return {label: statistics.median(v) for label, v in samples.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--students", type=int, default=8, help="logged-in students per client")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     args = parser.parse_args()
+    if args.clients * args.students >= args.large // 500:
+        parser.error("--clients x --students must be fewer than the learners (--large / 500)")
+    began = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
-    results = {}
+    emails: dict[str, list[str]] = {}
+    servers: dict[str, tuple] = {}
     try:
-        for label, reviews, learners in (
-            ("10k", args.small, 20),
-            ("1m", args.large, max(args.large // 500, 20)),
-        ):
+        for label, reviews in (("10k", args.small), ("1m", args.large)):
             started = time.perf_counter()
-            path = tmp / f"{label}.sqlite"
-            emails = build_database(path, learners, reviews)
+            learners = max(reviews // 500, 20)
+            emails[label] = build_database(tmp / f"{label}.sqlite", learners, reviews)
             print(
                 f"{label}: built {reviews} reviews for {learners} learners "
                 f"in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
-            proc, base = serve(path, args.workers)
-            try:
-                lat = latency(base, emails[-1])
-                row = {"next_latency_ms": lat * 1000}
-                if label == "1m":
-                    for what in ("baseline", "next", "answer"):
-                        row[what] = throughput(base, emails, what, args.clients, args.seconds)
-                results[label] = row
-                print(f"{label}: " + ", ".join(f"{k} {v:.1f}" for k, v in row.items()), flush=True)
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=20)
+        for label in ("10k", "1m"):
+            servers[label] = serve(tmp / f"{label}.sqlite", args.workers)
+        bases = {label: base for label, (_, base) in servers.items()}
+        lat = latencies(bases, {label: e[-1] for label, e in emails.items()})
+        for label in ("10k", "1m"):
+            print(f"{label}: next card {lat[label] * 1000:.2f} ms (one student, median)")
+        _stop(servers.pop("10k")[0])
+        k = args.students
+        groups = [emails["1m"][i * k : (i + 1) * k] for i in range(args.clients)]
+        rps = {what: throughput(bases["1m"], groups, what, args.seconds) for what in WHAT}
+        print(
+            f"1m: {args.clients} clients x {k} students, {args.workers} workers: "
+            + ", ".join(f"{what} {rps[what]:.1f}/s" for what in WHAT),
+            flush=True,
+        )
     finally:
+        for proc, _ in servers.values():
+            _stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
-    big = results["1m"]
     out = {
-        "baseline_rps": round(big["baseline"], 1),
-        "next_rps": round(big["next"], 1),
-        "answer_rps": round(big["answer"], 1),
-        "ratio_next": round(big["next"] / big["baseline"], 3),
-        "ratio_answer": round(big["answer"] / big["baseline"], 3),
-        "growth_10k_to_1m": round(
-            results["1m"]["next_latency_ms"] / results["10k"]["next_latency_ms"], 3
-        ),
+        "baseline_rps": round(rps["baseline"], 1),
+        "next_rps": round(rps["next"], 1),
+        "answer_rps": round(rps["answer"], 1),
+        "ratio_next": round(rps["next"] / rps["baseline"], 3),
+        "ratio_answer": round(rps["answer"] / rps["baseline"], 3),
+        "growth_10k_to_1m": round(lat["1m"] / lat["10k"], 3),
     }
+    print(f"total {time.perf_counter() - began:.0f} s", flush=True)
     print(json.dumps(out))
+
+
+WHAT = ("baseline", "next", "answer")
+
+
+def _stop(proc) -> None:  # type: ignore[no-untyped-def]
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -70,11 +70,6 @@ def new_request_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-def primary_fact(question: Question) -> str:
-    """The fact that a question's card is spaced by (its first fact)."""
-    return question.fact_ids[0] if question.fact_ids else ""
-
-
 def _usable(stmt):  # type: ignore[no-untyped-def]
     return stmt.where(Question.in_bank.is_(True), Question.retired_at.is_(None))
 
@@ -86,15 +81,18 @@ _PRIMARY_FACT = Question.data[("fact_ids", 0)].as_string()
 class CardView:
     """What the review screen shows for one card."""
 
-    question: Question
-    item: CoreQuestion
-    card: Card | None  # None: never studied (a new card)
+    item: CoreQuestion  # the question (its id, type, prompt, options, answer, source)
+    card_id: int | None  # None: never studied (a new card)
     version: int  # the card version the answer must name
     request_id: str
     due_count: int  # cards due now, this one included when due
     new_left: int  # new cards still allowed today
     exam: str | None = None  # title of the open quiz that brought this card forward
-    kind: str = "due"  # "due", "exam" or "new"
+    kind: str = "due"  # "due", "exam", "new", or "later" (flashcards: not due yet)
+
+    @property
+    def question_id(self) -> str:
+        return self.item.id
 
 
 @dataclass(frozen=True)
@@ -175,18 +173,34 @@ _BLOCKED = case(
 )
 _DUE = (
     _usable(
-        select(Card, Question, func.count().over(), _BLOCKED)
+        select(
+            Card.id,
+            Card.question_id,
+            Card.version,
+            Card.due,
+            func.count().over().label("total"),
+            _BLOCKED.label("blocked"),
+        )
         .join(Question, Question.id == Card.question_id)
         .where(Card.user_id == bindparam("uid"), Card.due <= bindparam("now"))
     )
     .order_by(_BLOCKED, Card.due, Card.id)
     .limit(1)
 )
-_QUESTION_AND_CARD = (
-    select(Question, Card)
+_ANSWERING = (
+    select(
+        Question.in_bank,
+        Question.retired_at,
+        Card.id.label("card_id"),
+        Card.phase,
+        Card.due,
+        Card.state,
+    )
     .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
     .where(Question.id == bindparam("qid"))
 )
+_INSERT_CARD = insert(Card.__table__).returning(Card.__table__.c.id)
+_INSERT_REVIEW = insert(Review.__table__).returning(Review.__table__.c.id)
 _UNSTUDIED = _usable(select(Question.id)).where(
     ~exists(
         select(Card.id).where(Card.user_id == bindparam("uid"), Card.question_id == Question.id)
@@ -283,38 +297,27 @@ def next_card(user: User, now: datetime) -> CardView | None:
         user.new_cards_per_day - sum(1 for q in today.new_started if q not in exam_of), 0
     )
     row = db.session.execute(_DUE, {"uid": user.id, "now": now, **today.sql_params()}).first()
-    due_total = row[2] if row else 0
-    # (blocked, effective due, card, question, exam title) for each due candidate
-    due: list[tuple[bool, datetime, Card, Question, str | None]] = []
+    due_total = row.total if row else 0
+    # (blocked, effective due, question id, card id, version, exam title) per due candidate
+    due: list[tuple[bool, datetime, str, int, int, str | None]] = []
     if row:
-        due.append((bool(row[3]), row[0].due, row[0], row[1], None))
-    exam_new: list[tuple[bool, int, Question, str]] = []
+        due.append((bool(row.blocked), row.due, row.question_id, row.id, row.version, None))
+    exam_new: list[tuple[bool, int, str, str]] = []
     if exam_of:
         exam_due, exam_new = _exam_candidates(user, now, clock, exam_of, today)
         due.extend(exam_due)
         due_total += len(exam_due)
-    due.sort(key=lambda c: (c[0], c[1], c[2].id))
+    due.sort(key=lambda c: (c[0], c[1], c[3]))
     exam_new.sort(key=lambda c: (c[0], c[1]))
 
-    unstudied: list[str] | None = None
-
-    def pick_new(allow_blocked: bool) -> Question | None:
-        nonlocal unstudied
-        if new_left <= 0:
-            return None
-        if unstudied is None:
-            unstudied = _unstudied(user)
-        for question_id in unstudied:
-            if allow_blocked or not today.blocked(fact_of(question_id), question_id):
-                return db.session.get(Question, question_id)
-        return None
-
-    def view(question, card, exam, kind):  # type: ignore[no-untyped-def]
+    def view(question_id, card_id, version, exam, kind):  # type: ignore[no-untyped-def]
+        item = shown_item(question_id)
+        if item is None:  # not in this process's bank: load it afresh
+            item = core_question(db.session.get(Question, question_id))
         return CardView(
-            question=question,
-            item=core_question(question),
-            card=card,
-            version=card.version if card is not None else 0,
+            item=item,
+            card_id=card_id,
+            version=version,
             request_id=new_request_id(),
             due_count=due_total,
             new_left=new_left,
@@ -322,47 +325,50 @@ def next_card(user: User, now: datetime) -> CardView | None:
             kind=kind,
         )
 
+    unstudied: list[str] | None = None
     for allow_blocked in (False, True):
         if due and (allow_blocked or not due[0][0]):
-            _, _, card, question, exam = due[0]
-            return view(question, card, exam, "exam" if exam else "due")
+            _, _, question_id, card_id, version, exam = due[0]
+            return view(question_id, card_id, version, exam, "exam" if exam else "due")
         if exam_new and (allow_blocked or not exam_new[0][0]):
-            _, _, question, title = exam_new[0]
-            return view(question, None, title, "exam")
-        fresh = pick_new(allow_blocked)
-        if fresh is not None:
-            return view(fresh, None, None, "new")
+            _, _, question_id, title = exam_new[0]
+            return view(question_id, None, 0, title, "exam")
+        if new_left > 0:
+            if unstudied is None:
+                unstudied = _unstudied(user)
+            for question_id in unstudied:
+                if allow_blocked or not today.blocked(fact_of(question_id), question_id):
+                    return view(question_id, None, 0, None, "new")
     return None
+
+
+_EXAM_CARDS = _usable(
+    select(Question.id, Card.id.label("card_id"), Card.version, Card.due, Card.state)
+    .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
+    .where(Question.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def _exam_candidates(user, now, clock, exam_of, today):  # type: ignore[no-untyped-def]
     """Cards of open quizzes due early for the deadline, and their never-studied questions."""
-    rows = db.session.execute(
-        _usable(
-            select(Question, Card)
-            .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
-            .where(Question.id.in_(list(exam_of)))
-        )
-    ).all()
+    rows = db.session.execute(_EXAM_CARDS, {"uid": user.id, "ids": list(exam_of)}).all()
     due, fresh = [], []
-    for question, card in rows:
-        exam = exam_of[question.id]
-        if card is None:
-            blocked = today.blocked(primary_fact(question), question.id)
-            fresh.append((blocked, _new_rank(question.id), question, exam.title))
+    for question_id, card_id, version, card_due, state in rows:
+        exam = exam_of[question_id]
+        blocked = today.blocked(fact_of(question_id), question_id)
+        if card_id is None:
+            fresh.append((blocked, _new_rank(question_id), question_id, exam.title))
             continue
-        if card.due <= now:
+        if card_due <= now:
             continue  # already in the ordinary due list
         when = scheduling.due_for_exam(
-            CardState.from_dict(card.state),
+            CardState.from_dict(state),
             exam.closes_at,
             clock=clock,
             desired_retention=user.desired_retention,
         )
         if when <= now:
-            blocked = today.blocked(card.fact_id, question.id)
-            due.append((blocked, when, card, question, exam.title))
-    fresh.sort(key=lambda c: c[1])
+            due.append((blocked, when, question_id, card_id, version, exam.title))
     return due, fresh
 
 
@@ -372,7 +378,7 @@ def _unstudied(user: User) -> list[str]:
 
 
 def card_view_for(user: User, question_id: str, now: datetime) -> CardView | None:
-    """A view of one chosen question (flashcards)."""
+    """A view of one chosen question (flashcards): kind "later" when its card is not due."""
     question = db.session.get(Question, question_id)
     if question is None or not question.usable:
         return None
@@ -380,9 +386,8 @@ def card_view_for(user: User, question_id: str, now: datetime) -> CardView | Non
         select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
     )
     return CardView(
-        question=question,
         item=core_question(question),
-        card=card,
+        card_id=card.id if card is not None else None,
         version=card.version if card is not None else 0,
         request_id=new_request_id(),
         due_count=0,
@@ -394,9 +399,22 @@ def card_view_for(user: User, question_id: str, now: datetime) -> CardView | Non
 # --- answering ------------------------------------------------------------------------------
 
 
-def shown_question(question_id: str) -> Question | None:
-    """The question an answer form names (retired ones too: the answer then says so)."""
-    return db.session.get(Question, question_id) if question_id else None
+_ITEMS: dict[str, CoreQuestion] = {}
+
+
+def shown_item(question_id: str) -> CoreQuestion | None:
+    """The question an answer form names, to read the response by its type.
+
+    Cached per process without a query on later calls: a question's id is derived from its
+    content, so an id always names the same item. Whether it may still be answered (retired,
+    left the bank) is checked when the answer is recorded.
+    """
+    item = _ITEMS.get(question_id)
+    if item is None and question_id:
+        for row in db.session.scalars(select(Question)):  # the whole bank, once per process
+            _ITEMS.setdefault(row.id, core_question(row))
+        item = _ITEMS.get(question_id)
+    return item
 
 
 def _existing(user: User, request_id: str) -> Review | None:
@@ -507,57 +525,62 @@ def _record(
     mode: ReviewMode,
     self_rating: int | None,
 ) -> AnswerResult:
-    row = db.session.execute(_QUESTION_AND_CARD, {"uid": user.id, "qid": question_id}).first()
-    question, card = row if row is not None else (None, None)
-    if question is None or not question.usable:
+    # Core statements on the session's connection (same transaction): this runs for every
+    # answer, and plain rows cost less than loading ORM objects that are thrown away.
+    conn = db.session.connection()
+    row = conn.execute(_ANSWERING, {"uid": user.id, "qid": question_id}).first()
+    item = shown_item(question_id) if row is not None else None
+    if row is None or item is None or not row.in_bank or row.retired_at is not None:
         raise ServiceError("This question is no longer in the bank.")
-    item = core_question(question)
+    card = row if row.card_id is not None else None
     verdict = check(item, response)
     rating, correct, score = rate(item, verdict, mode, self_rating, duration_ms)
     phase = card.phase if card is not None else CardPhase.NEW.value
     moves = mode == ReviewMode.STUDY or (
         mode == ReviewMode.FLASHCARD and (card is None or card.due <= now)
     )
-    card_id = card.id if card is not None else None
+    card_id = card.card_id if card is not None else None
     before = after = None
     if moves:
-        card_id, before, after = _move(user, question, card, card_version, rating, now, duration_ms)
+        card_id, before, after = _move(
+            conn, user, question_id, card, card_version, rating, now, duration_ms
+        )
     # The card states are left out, not set to None, when nothing moved: the JSON column would
     # store a JSON null, which SQL's IS NULL does not see.
     moved = {"card_before": before, "card_after": after} if moves else {}
-    review = Review(
-        user_id=user.id,
-        question_id=question_id,
-        card_id=card_id,
-        mode=mode,
-        response=response,
-        correct=bool(correct),
-        score=float(score),
-        rating=int(rating) if moves else None,
-        phase=phase,
-        duration_ms=duration_ms,
-        request_id=request_id,
-        created_at=now,
+    values = {
+        "user_id": user.id,
+        "question_id": question_id,
+        "card_id": card_id,
+        "mode": mode,
+        "response": response,
+        "correct": bool(correct),
+        "score": float(score),
+        "rating": int(rating) if moves else None,
+        "phase": phase,
+        "duration_ms": duration_ms,
+        "request_id": request_id,
+        "created_at": now,
         **moved,
-    )
-    db.session.add(review)
-    db.session.flush()  # IntegrityError here: the same request id committed meanwhile
-    db.session.expunge(review)  # keep its loaded values: the caller reads them after commit
+    }
+    # IntegrityError here: the same request id was recorded meanwhile (see record_answer).
+    review_id = conn.execute(_INSERT_REVIEW, values).scalar_one()
     db.session.commit()
+    review = Review(id=review_id, **values)  # the stored row, for the caller (not in the session)
     final = verdict
     if verdict.self_graded or mode == ReviewMode.FLASHCARD:
         final = Verdict(correct, score, verdict.expected, verdict.feedback, verdict.self_graded)
     return AnswerResult(review, final, item)
 
 
-def _move(user, question, card, seen_version, rating, now, duration_ms):  # type: ignore[no-untyped-def]
+def _move(conn, user, question_id, card, seen_version, rating, now, duration_ms):  # type: ignore[no-untyped-def]
     """Apply one schedule step; returns (card id, state before, state after).
 
     A card seen at version 0 that does not exist yet is inserted already reviewed (the unique
     (user, question) constraint stops a second tab); an existing card takes a conditional
     update on the version the answer saw. Either way a stale answer changes nothing.
     """
-    before = card_state(card) if card is not None else scheduling.new_card(now)
+    before = CardState.from_dict(card.state) if card is not None else scheduling.new_card(now)
     after = scheduling.review(
         before,
         rating,
@@ -566,41 +589,34 @@ def _move(user, question, card, seen_version, rating, now, duration_ms):  # type
         desired_retention=user.desired_retention,
         duration_ms=duration_ms,
     )
+    after_dict = after.to_dict()
     if card is None:
         if seen_version != 0:
             raise StaleAnswer(ALREADY_ANSWERED)
+        values = {
+            **_columns(after, after_dict),
+            "user_id": user.id,
+            "question_id": question_id,
+            "fact_id": fact_of(question_id),
+            "version": 1,
+            "created_at": now,
+        }
         try:
-            card_id = db.session.execute(
-                insert(Card).returning(Card.id),
-                {
-                    **_columns(after),
-                    "user_id": user.id,
-                    "question_id": question.id,
-                    "fact_id": primary_fact(question),
-                    "version": 1,
-                    "created_at": now,
-                },
-            ).scalar_one()
+            card_id = conn.execute(_INSERT_CARD, values).scalar_one()
         except IntegrityError:  # created by another tab meanwhile
             raise StaleAnswer(ALREADY_ANSWERED) from None
     else:
-        card_id = card.id
-        changed = db.session.execute(
-            _ADVANCE, {**_columns(after), "card_id": card_id, "seen": seen_version}
-        ).rowcount
-        if changed != 1:
+        card_id = card.card_id
+        values = {**_columns(after, after_dict), "card_id": card_id, "seen": seen_version}
+        if conn.execute(_ADVANCE, values).rowcount != 1:
             raise StaleAnswer(ALREADY_ANSWERED)
-    return card_id, before.to_dict(), after.to_dict()
+    before_dict = card.state if card is not None else before.to_dict()
+    return card_id, before_dict, after_dict
 
 
-def card_state(card: Card) -> CardState:
-    """The scheduling state stored on a card."""
-    return CardState.from_dict(card.state)
-
-
-def _columns(state: CardState) -> dict[str, Any]:
+def _columns(state: CardState, as_dict: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
-        "state": state.to_dict(),
+        "state": as_dict if as_dict is not None else state.to_dict(),
         "phase": state.phase.value,
         "due": state.due,
         "last_review": state.last_review,

@@ -226,10 +226,9 @@ def test_answers_need_the_csrf_token(template_db, tmp_path):
         for name in ("question_id", "card_version", "request_id", "shown_at", "mode")
     }
     with app.app_context():
-        from studyapp.services.bank import core_question
         from tests.web.helpers import answer_fields
 
-        data.update(answer_fields(core_question(study.shown_question(data["question_id"]))))
+        data.update(answer_fields(study.shown_item(data["question_id"])))
     refused = client.post("/study/answer", data=data)
     assert refused.status_code == 400
     assert "Your form expired or was sent from elsewhere" in refused.get_data(as_text=True)

@@ -111,7 +111,7 @@ def right_response(item) -> Any:  # type: ignore[no-untyped-def]
 def answer(user, view, now, *, right=True, rating=3, duration_ms=6000, request_id=None):  # type: ignore[no-untyped-def]
     return study.record_answer(
         user,
-        question_id=view.question.id,
+        question_id=view.question_id,
         card_version=view.version,
         request_id=request_id or view.request_id,
         response=right_response(view.item) if right else "wrong",
@@ -262,14 +262,14 @@ def test_due_cards_come_first_by_due_time_then_new_cards(app, student):
     make_card(student, b, due=NOW - timedelta(days=2))
     make_card(student, c, due=NOW + timedelta(days=1))  # not due
     view = study.next_card(student, NOW)
-    assert (view.question.id, view.kind, view.due_count) == (b.id, "due", 2)
+    assert (view.question_id, view.kind, view.due_count) == (b.id, "due", 2)
     answer(student, view, NOW)
     view = study.next_card(student, NOW + timedelta(minutes=1))
-    assert view.question.id == a.id
+    assert view.question_id == a.id
     answer(student, view, NOW + timedelta(minutes=1))
     view = study.next_card(student, NOW + timedelta(minutes=2))
-    assert view.kind == "new" and view.card is None and view.version == 0
-    assert view.question.id not in {a.id, b.id, c.id}
+    assert view.kind == "new" and view.card_id is None and view.version == 0
+    assert view.question_id not in {a.id, b.id, c.id}
 
 
 def test_a_learning_card_comes_back_when_its_step_is_due(app, student):
@@ -277,7 +277,7 @@ def test_a_learning_card_comes_back_when_its_step_is_due(app, student):
     answer(student, view, NOW, right=False)  # Again: a one-minute step
     again = study.next_card(student, NOW + timedelta(minutes=2))
     # Its own fact was answered today, but it is not its own sibling: it comes back first.
-    assert again.question.id == view.question.id and again.kind == "due"
+    assert again.question_id == view.question_id and again.kind == "due"
 
 
 def test_new_cards_per_learner_day_in_the_learners_time_zone(app, student):
@@ -304,7 +304,7 @@ def test_new_card_limit_zero_still_serves_due_cards(app, student):
     assert study.next_card(student, NOW) is None
     q = _questions("cloze")[0]
     make_card(student, q, due=NOW - timedelta(days=1))
-    assert study.next_card(student, NOW).question.id == q.id
+    assert study.next_card(student, NOW).question_id == q.id
 
 
 def test_siblings_are_not_shown_back_to_back(app, student):
@@ -314,10 +314,10 @@ def test_siblings_are_not_shown_back_to_back(app, student):
     make_card(student, sibling, due=NOW - timedelta(days=2))
     make_card(student, other, due=NOW - timedelta(days=1))
     view = study.next_card(student, NOW)
-    assert view.question.id == first.id
+    assert view.question_id == first.id
     answer(student, view, NOW, duration_ms=1000)
     # The sibling is due earlier than `other`, but its fact was just answered.
-    assert study.next_card(student, NOW + timedelta(minutes=1)).question.id == other.id
+    assert study.next_card(student, NOW + timedelta(minutes=1)).question_id == other.id
 
 
 def test_a_sibling_comes_when_nothing_else_is_left(app, student):
@@ -327,7 +327,7 @@ def test_a_sibling_comes_when_nothing_else_is_left(app, student):
     make_card(student, first, due=NOW - timedelta(days=3))
     make_card(student, sibling, due=NOW - timedelta(days=2))
     answer(student, study.next_card(student, NOW), NOW, duration_ms=1000)
-    assert study.next_card(student, NOW + timedelta(minutes=1)).question.id == sibling.id
+    assert study.next_card(student, NOW + timedelta(minutes=1)).question_id == sibling.id
 
 
 def test_new_cards_skip_siblings_of_todays_facts(app, student):
@@ -347,7 +347,7 @@ def test_sibling_rule_holds_the_next_day_too_only_for_that_day(app, student):
     make_card(student, other, due=NOW - timedelta(days=1))
     answer(student, study.next_card(student, NOW), NOW, duration_ms=1000)
     tomorrow = NOW + timedelta(days=1)
-    assert study.next_card(student, tomorrow).question.id == sibling.id
+    assert study.next_card(student, tomorrow).question_id == sibling.id
 
 
 def test_retired_and_dropped_questions_are_never_shown(app, student):
@@ -358,7 +358,7 @@ def test_retired_and_dropped_questions_are_never_shown(app, student):
     dropped.in_bank = False
     db.session.commit()
     view = study.next_card(student, NOW)
-    assert view.question.id == kept.id and view.due_count == 1
+    assert view.question_id == kept.id and view.due_count == 1
     first_new = study._unstudied(student)[0]
     db.session.get(Question, first_new).retired_at = NOW
     db.session.commit()
@@ -388,12 +388,12 @@ def test_quiz_questions_come_first_among_new_cards_and_are_not_counted(app, stud
         now = NOW + timedelta(minutes=i)
         view = study.next_card(student, now)
         assert view.kind == "exam" and view.exam == "Quiz 1" and view.new_left == 1
-        seen.append(view.question.id)
+        seen.append(view.question_id)
         answer(student, view, now, duration_ms=1000)
     assert sorted(seen) == sorted(qids)
     assert study.new_cards_today(student, NOW + timedelta(minutes=5)) == 0
     view = study.next_card(student, NOW + timedelta(minutes=5))
-    assert view.kind == "new" and view.question.id not in qids  # the daily new card is left
+    assert view.kind == "new" and view.question_id not in qids  # the daily new card is left
 
 
 def test_quiz_pulls_a_card_forward_so_it_is_recalled_at_the_close(app, student):
@@ -407,7 +407,7 @@ def test_quiz_pulls_a_card_forward_so_it_is_recalled_at_the_close(app, student):
     assert study.next_card(student, NOW) is None
     make_open_quiz(student, [q.id], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=7))
     view = study.next_card(student, NOW)
-    assert view is not None and view.question.id == q.id
+    assert view is not None and view.question_id == q.id
     assert (view.kind, view.exam, view.due_count) == ("exam", "Quiz 1", 1)
 
 
@@ -419,7 +419,7 @@ def test_quiz_pulls_forward_only_when_recall_would_drop_before_the_close(app, st
     make_card(student, q, due=NOW + timedelta(days=20), stability=5.0, last_review=last)
     make_open_quiz(student, [q.id], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=7))
     assert study.next_card(student, NOW) is None  # recall still above 90% today
-    assert study.next_card(student, NOW + timedelta(days=4)).question.id == q.id
+    assert study.next_card(student, NOW + timedelta(days=4)).question_id == q.id
 
 
 def test_quiz_far_enough_ahead_changes_nothing(app, student):
@@ -467,7 +467,7 @@ def test_an_extension_keeps_the_quiz_open_for_that_student(app, student):
     db.session.commit()
     (exam,) = study.open_exams(student, NOW)
     assert exam.closes_at == NOW + timedelta(days=2)
-    assert study.next_card(student, NOW).question.id == q.id
+    assert study.next_card(student, NOW).question_id == q.id
 
 
 # --- grading and rating ---------------------------------------------------------------------
@@ -713,7 +713,7 @@ def test_undo_restores_the_card_and_marks_the_answer(app, student):
     card = db.session.get(Card, card.id)
     assert card.state == before and card.version == 3 and card.reps == 3
     assert card.due == NOW - timedelta(days=1)  # due again: it comes straight back
-    assert study.next_card(student, NOW + timedelta(minutes=2)).question.id == q.id
+    assert study.next_card(student, NOW + timedelta(minutes=2)).question_id == q.id
     with pytest.raises(study.StaleAnswer):  # the tab that showed it before the undo
         answer(student, view, NOW + timedelta(minutes=2), request_id="another")
 
@@ -752,7 +752,7 @@ def test_undo_skips_practice_answers(app, student):
         mode=ReviewMode.PRACTICE,
     )
     undone = study.undo_last(student, NOW + timedelta(minutes=2))
-    assert undone is not None and undone.question_id == view.question.id
+    assert undone is not None and undone.question_id == view.question_id
 
 
 def test_undo_without_javascript(client, auth, student):

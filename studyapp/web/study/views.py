@@ -76,7 +76,7 @@ def review():
             return jsonify(done=True)
         return jsonify(
             done=False,
-            question_id=view.question.id,
+            question_id=view.question_id,
             card_version=view.version,
             request_id=view.request_id,
             shown_at=now.isoformat(),
@@ -90,7 +90,7 @@ def review():
     if view is None:
         return render_template("study/done.html")
     form = AnswerForm(
-        question_id=view.question.id,
+        question_id=view.question_id,
         card_version=view.version,
         request_id=view.request_id,
         shown_at=now.isoformat(),
@@ -108,10 +108,9 @@ def answer():
             return jsonify(error="This answer form is incomplete or expired."), 400
         flash("This answer form was incomplete or expired, so nothing was recorded.", "error")
         return redirect(url_for("study.review"))
-    question = study.shown_question(form.question_id.data)
-    if question is None:
+    item = study.shown_item(form.question_id.data)
+    if item is None:
         abort(404)
-    item = core_question(question)
     mode = ANSWER_MODES.get(form.mode.data or "study", ReviewMode.STUDY)
     if (
         mode == ReviewMode.STUDY
@@ -131,7 +130,7 @@ def answer():
         response = None if mode == ReviewMode.FLASHCARD else read_response(item, request.form)
         result = study.record_answer(
             current_user,
-            question_id=question.id,
+            question_id=item.id,
             card_version=int(form.card_version.data or 0),
             request_id=form.request_id.data,
             response=response,
@@ -323,7 +322,7 @@ def flashcards():
     if view is None:
         abort(404)
     form = AnswerForm(
-        question_id=view.question.id,
+        question_id=view.question_id,
         card_version=view.version,
         request_id=view.request_id,
         shown_at=now.isoformat(),
