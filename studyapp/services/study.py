@@ -311,11 +311,8 @@ def next_card(user: User, now: datetime) -> CardView | None:
     exam_new.sort(key=lambda c: (c[0], c[1]))
 
     def view(question_id, card_id, version, exam, kind):  # type: ignore[no-untyped-def]
-        item = shown_item(question_id)
-        if item is None:  # not in this process's bank: load it afresh
-            item = core_question(db.session.get(Question, question_id))
         return CardView(
-            item=item,
+            item=shown_item(question_id),
             card_id=card_id,
             version=version,
             request_id=new_request_id(),
@@ -411,9 +408,13 @@ def shown_item(question_id: str) -> CoreQuestion | None:
     """
     item = _ITEMS.get(question_id)
     if item is None and question_id:
-        for row in db.session.scalars(select(Question)):  # the whole bank, once per process
-            _ITEMS.setdefault(row.id, core_question(row))
-        item = _ITEMS.get(question_id)
+        row = db.session.get(Question, question_id)
+        if row is None:
+            return None
+        if not _ITEMS:  # first use in this process: the whole bank at once
+            for other in db.session.scalars(select(Question)):
+                _ITEMS[other.id] = core_question(other)
+        item = _ITEMS.setdefault(row.id, core_question(row))
     return item
 
 
