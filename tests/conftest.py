@@ -86,14 +86,14 @@ def _fresh_url(template_db: str, tmp_path: Path) -> str:
 
 
 def _truncate_pg(url: str) -> None:
-    """Empty every table but the question bank (before the app starts: production checks)."""
+    """Empty every table, put the whole bank back (before the app starts: production checks)."""
     import studyapp.models  # noqa: F401  (registers the tables)
 
     names = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " CASCADE"))
-        conn.execute(sa.text("UPDATE question SET retired_at = NULL"))
+        conn.execute(sa.text("UPDATE question SET retired_at = NULL, in_bank = TRUE"))
     engine.dispose()
 
 

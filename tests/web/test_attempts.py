@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from studyapp.extensions import db
-from studyapp.models import Attempt, AttemptState, Question, Review, ReviewMode
+from studyapp.models import Attempt, AttemptState, Question, Review, ReviewMode, User
 from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from tests.conftest import PASSWORD, make_app, make_user
@@ -141,6 +141,8 @@ def test_starting_twice_resumes_and_the_limit_holds(client, auth, instructor, st
 def test_concurrent_starts_make_one_attempt(app, instructor, student):
     course = make_course(instructor, [student])
     a = make_quiz(course)
+    # Plain ids: touching the test's own (expired) objects from the threads would share its session.
+    assignment_type, assignment_id, student_id = type(a), a.id, student.id
     ids, errors = [], []
 
     def start():
@@ -148,7 +150,9 @@ def test_concurrent_starts_make_one_attempt(app, instructor, student):
             try:
                 ids.append(
                     quiz.start_attempt(
-                        db.session.get(type(a), a.id), db.session.merge(student), NOW
+                        db.session.get(assignment_type, assignment_id),
+                        db.session.get(User, student_id),
+                        NOW,
                     ).id
                 )
             except Exception as exc:  # noqa: BLE001
