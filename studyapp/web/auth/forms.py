@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, ValidationError
 
 from studyapp.services.accounts import MAX_PASSWORD, MIN_PASSWORD
+from studyapp.web.choices import options
 
 _password = [
     DataRequired(),
@@ -69,7 +70,9 @@ def _valid_zone(form: object, field: SelectField) -> None:
 
 
 class SettingsForm(FlaskForm):
-    timezone = SelectField("Time zone", choices=[(z, z) for z in _ZONES], validators=[_valid_zone])
+    timezone = SelectField(
+        "Time zone", choices=options((z, z) for z in _ZONES), validators=[_valid_zone]
+    )
     rollover_hour = IntegerField(
         "New day starts at (hour)",
         validators=[NumberRange(0, 23)],

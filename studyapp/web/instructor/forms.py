@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from studyapp.models import GradingMethod, Visibility
+from studyapp.web.choices import options
 
 VISIBILITY = [
     (Visibility.IMMEDIATELY.value, "Immediately after their attempt"),
@@ -70,18 +71,22 @@ class AssignmentSettingsForm(FlaskForm):
     )
     grading_method = SelectField(
         "Grade by",
-        choices=[
-            (GradingMethod.HIGHEST.value, "Highest attempt"),
-            (GradingMethod.LAST.value, "Last attempt"),
-            (GradingMethod.AVERAGE.value, "Average of attempts"),
-        ],
+        choices=options(
+            [
+                (GradingMethod.HIGHEST.value, "Highest attempt"),
+                (GradingMethod.LAST.value, "Last attempt"),
+                (GradingMethod.AVERAGE.value, "Average of attempts"),
+            ]
+        ),
     )
     shuffle_questions = BooleanField("Shuffle the questions for each student")
     shuffle_options = BooleanField("Shuffle answer options")
     one_per_page = BooleanField("One question per page")
-    show_marks = SelectField("Students see their marks", choices=VISIBILITY)
+    show_marks = SelectField("Students see their marks", choices=options(VISIBILITY))
     show_answers = SelectField(
-        "Students see the correct answers", choices=VISIBILITY, default=Visibility.AFTER_CLOSE.value
+        "Students see the correct answers",
+        choices=options(VISIBILITY),
+        default=Visibility.AFTER_CLOSE.value,
     )
 
     def validate_closes_at(self, field: Field) -> None:
@@ -92,7 +97,7 @@ class AssignmentSettingsForm(FlaskForm):
 class AssignmentForm(AssignmentSettingsForm):
     source = RadioField(
         "Questions",
-        choices=[("draw", "Draw them at random"), ("pick", "Pick them myself (below)")],
+        choices=options([("draw", "Draw them at random"), ("pick", "Pick them myself (below)")]),
         default="draw",
     )
     draw_count = IntegerField(

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from studyapp.core.questions import Question, QuestionType
 from studyapp.services import ServiceError
+from studyapp.web.choices import options
 
 
 class AnswerForm(FlaskForm):
@@ -50,7 +51,7 @@ class PracticeForm(FlaskForm):
     MIN_COUNT, MAX_COUNT = 5, 50
 
     sections = _Checkboxes("Sections", validate_choice=True)
-    types = _Checkboxes("Question types", choices=QUESTION_TYPES, validate_choice=True)
+    types = _Checkboxes("Question types", choices=options(QUESTION_TYPES), validate_choice=True)
     count = IntegerField(
         "Number of questions",
         default=10,
