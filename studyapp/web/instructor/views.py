@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import func, select
 
 from studyapp.core import charts
@@ -41,6 +40,8 @@ from studyapp.services.bank import (
     restore_question,
     retire_question,
 )
+from studyapp.web import svg
+from studyapp.web.choices import options
 from studyapp.web.instructor import bp
 from studyapp.web.instructor.forms import (
     MIX_TYPES,
@@ -217,7 +218,7 @@ def _pick_filters(form: AssignmentForm) -> tuple[str | None, str | None, str | N
 def new_assignment(course_id: int):
     c = _course(course_id)
     form = AssignmentForm()
-    form.draw_sections.choices = _section_choices()
+    form.draw_sections.choices = options(_section_choices())
     if request.method == "GET":
         start = _to_local(utcnow()).replace(minute=0) + timedelta(hours=1)
         form.opens_at.data = start
@@ -324,14 +325,13 @@ def edit_assignment(assignment_id: int):
 
 
 def _overrides(a: Assignment) -> list[tuple[AssignmentOverride, User]]:
-    return list(
-        db.session.execute(
-            select(AssignmentOverride, User)
-            .join(User, User.id == AssignmentOverride.user_id)
-            .where(AssignmentOverride.assignment_id == a.id)
-            .order_by(User.name)
-        ).tuples()
+    rows = db.session.execute(
+        select(AssignmentOverride, User)
+        .join(User, User.id == AssignmentOverride.user_id)
+        .where(AssignmentOverride.assignment_id == a.id)
+        .order_by(User.name)
     )
+    return [(override, user) for override, user in rows]
 
 
 @bp.get("/assignments/<int:assignment_id>")
@@ -340,7 +340,7 @@ def assignment(assignment_id: int):
     now = utcnow()
     which = "all" if request.args.get("attempts") == "all" else "first"
     report = gradebook.assignment_report(a, now, which)
-    chart = Markup(
+    chart = svg(
         charts.histogram_chart(
             report.bins,
             title=f"Scores on {a.title}",
@@ -350,7 +350,9 @@ def assignment(assignment_id: int):
         )
     )
     override_form = OverrideForm()
-    override_form.student_id.choices = [(e.user.id, e.user.name) for e in classes.roster(a.course)]
+    override_form.student_id.choices = options(
+        (e.user.id, e.user.name) for e in classes.roster(a.course)
+    )
     return render_template(
         "instructor/assignment.html",
         a=a,
@@ -368,7 +370,7 @@ def assignment(assignment_id: int):
 def set_override(assignment_id: int):
     a = _assignment(assignment_id)
     form = OverrideForm()
-    form.student_id.choices = [(e.user.id, e.user.name) for e in classes.roster(a.course)]
+    form.student_id.choices = options((e.user.id, e.user.name) for e in classes.roster(a.course))
     if form.validate_on_submit():
         try:
             quiz.set_override(
