@@ -30,18 +30,10 @@ from studyapp.models import (
 from studyapp.services import ServiceError, study
 from studyapp.services.bank import core_question
 from tests.conftest import make_user
+from tests.export_schema import TYPES
 from tests.web.helpers import answer_fields, answer_shown, hidden, shown_item
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)  # 12:00 UTC, a Monday
-TYPES = (
-    "multiple_choice",
-    "cloze",
-    "true_false",
-    "short_answer",
-    "ordering",
-    "matching",
-    "explain",
-)
 
 
 # --- builders -------------------------------------------------------------------------------

@@ -33,21 +33,37 @@ def test_payloads_are_escaped_everywhere(app, client, auth, payload):
     courses.join_course(student, course.join_code)
     ids = quiz.draw_questions(count=3, types=["short_answer", "cloze"], sections=[], seed=2)
     a = quiz.create_assignment(
-        course, quiz.AssignmentSettings(payload, NOW - timedelta(hours=1), NOW + timedelta(days=1)),
+        course,
+        quiz.AssignmentSettings(payload, NOW - timedelta(hours=1), NOW + timedelta(days=1)),
         ids,
     )
     attempt = quiz.start_attempt(a, student, NOW)
     quiz.save_answers(attempt, {qid: payload for qid in ids}, NOW)
     quiz.finish_attempt(attempt.id, NOW)
     qid = db.session.scalars(select(Question.id).where(Question.type == "short_answer")).first()
-    result = study.record_answer(student, question_id=qid, card_version=0, request_id="x1",
-                                 response=payload, duration_ms=None, now=NOW)
+    result = study.record_answer(
+        student,
+        question_id=qid,
+        card_version=0,
+        request_id="x1",
+        response=payload,
+        duration_ms=None,
+        now=NOW,
+    )
 
     auth.login(student.email)
     student_pages = [
-        "/", "/study/", "/study/progress", "/classes/", f"/classes/assignments/{a.id}",
-        f"/classes/attempts/{attempt.id}/result", f"/study/feedback/{result.review.id}",
-        "/study/mistakes", "/account/settings", "/essay", "/questions",
+        "/",
+        "/study/",
+        "/study/progress",
+        "/classes/",
+        f"/classes/assignments/{a.id}",
+        f"/classes/attempts/{attempt.id}/result",
+        f"/study/feedback/{result.review.id}",
+        "/study/mistakes",
+        "/account/settings",
+        "/essay",
+        "/questions",
     ]
     for url in student_pages:
         body = client.get(url, follow_redirects=True).get_data(as_text=True)
@@ -59,8 +75,11 @@ def test_payloads_are_escaped_everywhere(app, client, auth, payload):
 
     auth.login(teacher.email)
     teacher_pages = [
-        "/teach/", f"/teach/courses/{course.id}", f"/teach/courses/{course.id}/gradebook",
-        f"/teach/assignments/{a.id}", f"/teach/attempts/{attempt.id}",
+        "/teach/",
+        f"/teach/courses/{course.id}",
+        f"/teach/courses/{course.id}/gradebook",
+        f"/teach/assignments/{a.id}",
+        f"/teach/attempts/{attempt.id}",
         f"/teach/courses/{course.id}/assignments/new",
     ]
     for url in teacher_pages:
@@ -75,8 +94,15 @@ def test_payloads_are_escaped_everywhere(app, client, auth, payload):
 
 def test_search_and_filter_parameters_are_escaped(client):
     for payload in PAYLOADS:
-        body = client.get("/questions", query_string={"section": payload, "type": payload,
-                                                      "fact": payload, "sentence": payload})
+        body = client.get(
+            "/questions",
+            query_string={
+                "section": payload,
+                "type": payload,
+                "fact": payload,
+                "sentence": payload,
+            },
+        )
         text = body.get_data(as_text=True)
         assert body.status_code == 200
         assert all(bad not in text for bad in DANGEROUS)
