@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from studyapp.core.grading import check
 from studyapp.core.questions import QuestionType
@@ -33,6 +34,7 @@ from studyapp.models import (
     Enrollment,
     GradingMethod,
     Question,
+    QuestionFact,
     Review,
     ReviewMode,
     User,
@@ -641,6 +643,37 @@ def student_assignments(user: User, now: datetime) -> list[StudentAssignment]:
             )
         )
     return out
+
+
+_QUIZ_FACT = aliased(QuestionFact)
+_HELD_BACK = (
+    select(QuestionFact.question_id)
+    .where(
+        QuestionFact.fact_id.in_(
+            select(_QUIZ_FACT.fact_id)
+            .join(AssignmentQuestion, AssignmentQuestion.question_id == _QUIZ_FACT.question_id)
+            .join(Attempt, Attempt.assignment_id == AssignmentQuestion.assignment_id)
+            .where(
+                Attempt.user_id == bindparam("uid"),
+                Attempt.state == AttemptState.OPEN,
+                Attempt.deadline > bindparam("since"),
+            )
+        )
+    )
+    .distinct()
+)
+
+
+def questions_held_back(user: User, now: datetime) -> frozenset[str]:
+    """Questions on the facts of the user's quiz attempts in progress.
+
+    Until such an attempt is submitted (or closed at its deadline), study, practice, flashcards
+    and the bank give none of them to this student, so nothing in the app shows the answer to
+    a question the student is being marked on.
+    """
+    if user.is_instructor:
+        return frozenset()
+    return frozenset(db.session.scalars(_HELD_BACK, {"uid": user.id, "since": now - GRACE}))
 
 
 def questions_in_open_quizzes(question_ids: list[str], now: datetime) -> set[str]:

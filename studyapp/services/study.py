@@ -18,7 +18,7 @@ counting against the daily new-card limit.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -47,6 +47,7 @@ from studyapp.models import (
     User,
 )
 from studyapp.services import ServiceError
+from studyapp.services.assignments import questions_held_back
 from studyapp.services.bank import core_question
 
 SCHEDULED_MODES = (ReviewMode.STUDY, ReviewMode.FLASHCARD)
@@ -63,6 +64,12 @@ class StaleAnswer(ServiceError):
 def clock_for(user: User) -> LearnerClock:
     """The user's calendar (time zone and rollover hour)."""
     return LearnerClock(user.timezone or "UTC", user.rollover_hour)
+
+
+HELD_BACK = (
+    "This question is on the same fact as a quiz you are taking: "
+    "it comes back here once you submit the quiz."
+)
 
 
 def new_request_id() -> str:
@@ -187,6 +194,8 @@ _DUE = (
     .order_by(_BLOCKED, Card.due, Card.id)
     .limit(1)
 )
+# The same while a quiz attempt is in progress: its questions' cards wait until it is submitted.
+_DUE_BUT_HELD = _DUE.where(Card.question_id.not_in(bindparam("held", expanding=True)))
 _ANSWERING = (
     select(
         Question.in_bank,
@@ -296,7 +305,14 @@ def next_card(user: User, now: datetime) -> CardView | None:
     new_left = max(
         user.new_cards_per_day - sum(1 for q in today.new_started if q not in exam_of), 0
     )
-    row = db.session.execute(_DUE, {"uid": user.id, "now": now, **today.sql_params()}).first()
+    held = questions_held_back(user, now)
+    for qid in held:
+        exam_of.pop(qid, None)
+    params = {"uid": user.id, "now": now, **today.sql_params()}
+    if held:
+        row = db.session.execute(_DUE_BUT_HELD, {**params, "held": list(held)}).first()
+    else:
+        row = db.session.execute(_DUE, params).first()
     due_total = row.total if row else 0
     # (blocked, effective due, question id, card id, version, exam title) per due candidate
     due: list[tuple[bool, datetime, str, int, int, str | None]] = []
@@ -334,6 +350,8 @@ def next_card(user: User, now: datetime) -> CardView | None:
             if unstudied is None:
                 unstudied = _unstudied(user)
             for question_id in unstudied:
+                if question_id in held:
+                    continue
                 if allow_blocked or not today.blocked(fact_of(question_id), question_id):
                     return view(question_id, None, 0, None, "new")
     return None
@@ -377,7 +395,7 @@ def _unstudied(user: User) -> list[str]:
 def card_view_for(user: User, question_id: str, now: datetime) -> CardView | None:
     """A view of one chosen question (flashcards): kind "later" when its card is not due."""
     question = db.session.get(Question, question_id)
-    if question is None or not question.usable:
+    if question is None or not question.usable or question_id in questions_held_back(user, now):
         return None
     card = db.session.scalar(
         select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
@@ -533,6 +551,8 @@ def _record(
     item = shown_item(question_id) if row is not None else None
     if row is None or item is None or not row.in_bank or row.retired_at is not None:
         raise ServiceError("This question is no longer in the bank.")
+    if question_id in questions_held_back(user, now):
+        raise ServiceError(HELD_BACK)
     card = row if row.card_id is not None else None
     verdict = check(item, response)
     rating, correct, score = rate(item, verdict, mode, self_rating, duration_ms)
@@ -703,15 +723,19 @@ def practice_questions(
     count: int = 10,
     seed: int = 0,
     fact_id: str | None = None,
+    exclude: Collection[str] = frozenset(),
 ) -> list[Question]:
-    """Questions for a practice quiz: chosen sections and types, one per fact before repeats."""
+    """Questions for a practice quiz: chosen sections and types, one per fact before repeats.
+
+    ``exclude``: questions not to use (those held back during a quiz attempt).
+    """
     stmt = _usable(select(Question)).where(Question.type != QuestionType.EXPLAIN.value)
     sections, types = list(sections), list(types)
     if sections:
         stmt = stmt.where(Question.section.in_(sections))
     if types:
         stmt = stmt.where(Question.type.in_(types))
-    rows = list(db.session.scalars(stmt))
+    rows = [q for q in db.session.scalars(stmt) if q.id not in exclude]
     if fact_id:
         rows = [q for q in rows if fact_id in q.fact_ids]
     rows.sort(key=lambda q: stable_hash("practice", seed, q.id))
@@ -761,9 +785,9 @@ def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Questi
         _usable(select(Question).join(wrong, wrong.c.question_id == Question.id))
         .where(~right_since, Question.type != QuestionType.EXPLAIN.value)
         .order_by(wrong.c.last_wrong.desc(), Question.id)
-        .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    held = questions_held_back(user, now)
+    return [q for q in db.session.scalars(stmt) if q.id not in held][:limit]
 
 
 def grade_practice(
@@ -807,8 +831,13 @@ def practice_results(user: User, batch_id: str) -> list[AnswerResult]:
     return [result_of(r) for r in rows]
 
 
-def flashcard_deck(*, section: str | None = None, fact_id: str | None = None) -> list[str]:
-    """Ids of the questions to browse as flashcards, in essay order."""
+def flashcard_deck(
+    *,
+    section: str | None = None,
+    fact_id: str | None = None,
+    exclude: Collection[str] = frozenset(),
+) -> list[str]:
+    """Ids of the questions to browse as flashcards, in essay order, but those in ``exclude``."""
     stmt = _usable(select(Question.id))
     if section:
         stmt = stmt.where(Question.section == section)
@@ -816,6 +845,5 @@ def flashcard_deck(*, section: str | None = None, fact_id: str | None = None) ->
         stmt = stmt.where(
             Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
         )
-    return list(
-        db.session.scalars(stmt.order_by(Question.section, Question.sentence_id, Question.id))
-    )
+    ordered = stmt.order_by(Question.section, Question.sentence_id, Question.id)
+    return [qid for qid in db.session.scalars(ordered) if qid not in exclude]

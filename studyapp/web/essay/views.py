@@ -10,7 +10,7 @@ from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question
 from studyapp.services import bank
-from studyapp.services.assignments import questions_in_open_quizzes
+from studyapp.services.assignments import questions_held_back, questions_in_open_quizzes
 from studyapp.services.reader import questions_by_sentence
 from studyapp.web import QUESTION_TYPE_LABELS
 from studyapp.web.essay import bp
@@ -19,10 +19,15 @@ PAGE_SIZE = 40
 
 
 def _hidden(question_ids: list[str]) -> set[str]:
-    """Questions whose answers a non-instructor may not see now: they are in an open quiz."""
+    """Questions whose answers may not be shown now: in an open quiz (to all but instructors),
+    or on the facts of the current student's quiz in progress."""
     if current_user.is_authenticated and current_user.is_instructor:
         return set()
-    return questions_in_open_quizzes(question_ids, utcnow())
+    now = utcnow()
+    hidden = questions_in_open_quizzes(question_ids, now)
+    if current_user.is_authenticated:
+        hidden |= questions_held_back(current_user, now) & set(question_ids)
+    return hidden
 
 
 @bp.get("/essay")

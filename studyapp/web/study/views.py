@@ -19,6 +19,7 @@ from studyapp.core.questions import QuestionType
 from studyapp.db import utcnow
 from studyapp.models import Question, ReviewMode
 from studyapp.services import ServiceError, progress, study
+from studyapp.services.assignments import questions_held_back
 from studyapp.services.bank import core_question, essay, facts_by_id, questions_by_ids
 from studyapp.web import svg
 from studyapp.web.choices import options
@@ -52,6 +53,11 @@ def _duration_ms(shown_at: str | None, now: datetime) -> int | None:
         return None
     ms = int((now - shown).total_seconds() * 1000)
     return ms if 0 <= ms <= MAX_DURATION_MS else None
+
+
+def _held_back() -> frozenset[str]:
+    """Questions kept from the current student while a quiz attempt of theirs is in progress."""
+    return questions_held_back(current_user, utcnow())
 
 
 def _answer_form(view: study.CardView, now: datetime, mode: ReviewMode) -> AnswerForm:
@@ -185,6 +191,9 @@ def feedback(review_id: int):
     result = study.answer_result(current_user, review_id)
     if result is None:
         abort(404)
+    if result.item.id in _held_back():
+        flash(study.HELD_BACK, "info")
+        return redirect(url_for("study.review"))
     return render_template(
         "study/feedback.html",
         review=result.review,
@@ -221,6 +230,7 @@ def practice():
                 types=form.types.data or [],
                 count=form.count.data,
                 seed=secrets.randbelow(2**31),
+                exclude=_held_back(),
             )
             if questions:
                 return _quiz_page(questions, ReviewMode.PRACTICE, "Practice quiz")
@@ -235,7 +245,13 @@ def practice_fact(fact_id: str):
     fact = facts_by_id().get(fact_id)
     if fact is None:
         abort(404)
-    questions = study.practice_questions(count=6, seed=secrets.randbelow(2**31), fact_id=fact_id)
+    held = _held_back()
+    questions = study.practice_questions(
+        count=6, seed=secrets.randbelow(2**31), fact_id=fact_id, exclude=held
+    )
+    if not questions and any(fact_id in q.fact_ids for q in questions_by_ids(list(held)).values()):
+        flash(study.HELD_BACK, "info")
+        return redirect(url_for("study.practice"))
     if not questions:
         flash("No quiz questions test that fact; try it as flashcards.", "info")
         return redirect(url_for("study.flashcards", fact=fact_id))
@@ -269,7 +285,16 @@ def practice_submit():
     mode = PRACTICE_MODES.get(form.mode.data or "practice", ReviewMode.PRACTICE)
     ids = [i for i in form.question_ids.data.split(",") if i][: PracticeForm.MAX_COUNT]
     rows = questions_by_ids(ids)
-    questions = [rows[i] for i in ids if i in rows and rows[i].usable]
+    held = _held_back()
+    questions = [rows[i] for i in ids if i in rows and rows[i].usable and i not in held]
+    if len(questions) < len([i for i in ids if i in rows and rows[i].usable]):
+        flash(
+            "Questions on the facts of the quiz you are taking were left out of this practice "
+            "until you submit that quiz.",
+            "info",
+        )
+    if not questions:
+        return redirect(url_for("study.practice"))
     responses = {}
     for q in questions:
         try:
@@ -296,6 +321,17 @@ def practice_results(batch_id: str):
     results = study.practice_results(current_user, batch_id)
     if not results:
         abort(404)
+    held = _held_back()
+    hidden = sum(1 for r in results if r.item.id in held)
+    results = [r for r in results if r.item.id not in held]
+    if hidden:
+        flash(
+            f"{hidden} of these answers are hidden until you submit the quiz you are taking "
+            "(they are on the same facts).",
+            "info",
+        )
+    if not results:
+        return redirect(url_for("study.practice"))
     score = sum(r.review.score for r in results)
     return render_template(
         "study/practice_results.html",
@@ -320,8 +356,11 @@ def flashcards():
     fact = facts_by_id().get(fact_id) if fact_id else None
     if fact is None:
         fact_id = None
-    ids = study.flashcard_deck(section=section, fact_id=fact_id)
+    ids = study.flashcard_deck(section=section, fact_id=fact_id, exclude=_held_back())
     if not ids:
+        if fact_id or section:
+            flash("No flashcards to show here while you are taking a quiz on these facts.", "info")
+            return redirect(url_for("study.flashcards"))
         abort(404)
     index = request.args.get("i", 0, type=int) % len(ids)
     now = utcnow()
