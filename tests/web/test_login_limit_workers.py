@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import PG_URL, make_app, make_user
+from tests.conftest import make_app, make_user
 
 REDIS_URL = os.environ.get("STUDYAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -34,7 +34,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.skipif(PG_URL is not None, reason="uses its own SQLite copy")
 @pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_failed_login_limit_is_shared_by_two_workers(template_db, tmp_path: Path):
     app = make_app(template_db, tmp_path)
