@@ -84,9 +84,10 @@ def test_named_people_are_covered():
     assert named <= people
 
 
-def test_the_three_turns_have_causes():
+def test_every_turn_has_its_causes():
     causes = {f.id: f for f in FACTS if f.kind == FactKind.CAUSE}
-    assert set(causes) == {"cause-1964-1966", "cause-1969-1970", "cause-2018"}
+    turns = {"cause-1964-1966", "cause-1969-1970", "cause-2018", "cause-2012-2017"}
+    assert set(causes) == turns
     for fact in causes.values():
         assert len(fact.reasons) >= 3 and fact.question.startswith("Why")
 
