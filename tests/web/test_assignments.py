@@ -361,3 +361,16 @@ def test_bank_hides_answers_of_questions_in_an_open_quiz(client, auth, instructo
     # An extension keeps the quiz open for one student: hidden again for everybody.
     quiz.set_override(a, student.id, extra_minutes=0, closes_at=NOW + timedelta(hours=1))
     assert HIDDEN in client.get(f"/questions/{qid}").get_data(as_text=True)
+
+
+def test_retiring_a_question_leaves_existing_quizzes_and_grades_alone(app, instructor, student):
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=3, types=["multiple_choice"], attempts_allowed=2)
+    first = finished_attempt(a, student, correct_count=3)
+    assert first.percent == 100.0
+    retire_question(a.items[0].question_id, NOW)
+    db.session.refresh(first)
+    assert first.percent == 100.0
+    second = quiz.start_attempt(a, student, NOW + timedelta(minutes=5))
+    assert a.items[0].question_id in second.layout["questions"]
+    assert len(second.layout["questions"]) == 3
