@@ -88,6 +88,20 @@ def test_score_summary_and_histogram(client, auth, instructor):
     auth.login(instructor.email)
     page = client.get(f"/teach/assignments/{a.id}").get_data(as_text=True)
     assert '<svg class="chart"' in page and "50.0%" in page
+    assert 'data-testid="few-attempts"' in page and "Based on 5 attempts" in page
+
+
+def test_no_small_sample_note_before_any_attempt_or_from_twenty(client, auth, instructor):
+    course = make_course(instructor)
+    a = make_quiz(course, n=3)
+    auth.login(instructor.email)
+    assert 'data-testid="few-attempts"' not in client.get(f"/teach/assignments/{a.id}").get_data(
+        as_text=True
+    )
+    _, b, _ = _class_with_results(instructor, n=20, questions=2)
+    assert 'data-testid="few-attempts"' not in client.get(f"/teach/assignments/{b.id}").get_data(
+        as_text=True
+    )
 
 
 def test_item_analysis_follows_moodle(app, instructor):

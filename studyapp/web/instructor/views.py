@@ -14,7 +14,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from studyapp.core import charts
+from studyapp.core import charts, stats
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import (
@@ -363,6 +363,7 @@ def assignment(assignment_id: int):
         overrides=_overrides(a),
         now=now,
         is_open=a.opens_at <= now < quiz.last_close(a),
+        min_attempts=stats.MIN_ATTEMPTS_FOR_DISTRACTORS,
     )
 
 
