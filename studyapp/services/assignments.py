@@ -646,22 +646,19 @@ def student_assignments(user: User, now: datetime) -> list[StudentAssignment]:
 
 
 _QUIZ_FACT = aliased(QuestionFact)
-_HELD_BACK = (
-    select(QuestionFact.question_id)
+# The facts of student :uid's quiz attempts in progress, with :since = now - GRACE. One
+# definition for the set (questions_held_back) and the per-answer check (services.study).
+HELD_FACTS = (
+    select(_QUIZ_FACT.fact_id)
+    .join(AssignmentQuestion, AssignmentQuestion.question_id == _QUIZ_FACT.question_id)
+    .join(Attempt, Attempt.assignment_id == AssignmentQuestion.assignment_id)
     .where(
-        QuestionFact.fact_id.in_(
-            select(_QUIZ_FACT.fact_id)
-            .join(AssignmentQuestion, AssignmentQuestion.question_id == _QUIZ_FACT.question_id)
-            .join(Attempt, Attempt.assignment_id == AssignmentQuestion.assignment_id)
-            .where(
-                Attempt.user_id == bindparam("uid"),
-                Attempt.state == AttemptState.OPEN,
-                Attempt.deadline > bindparam("since"),
-            )
-        )
+        Attempt.user_id == bindparam("uid"),
+        Attempt.state == AttemptState.OPEN,
+        Attempt.deadline > bindparam("since"),
     )
-    .distinct()
 )
+_HELD_BACK = select(QuestionFact.question_id).where(QuestionFact.fact_id.in_(HELD_FACTS)).distinct()
 
 
 def questions_held_back(user: User, now: datetime) -> frozenset[str]:

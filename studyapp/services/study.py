@@ -47,7 +47,7 @@ from studyapp.models import (
     User,
 )
 from studyapp.services import ServiceError
-from studyapp.services.assignments import questions_held_back
+from studyapp.services.assignments import GRACE, HELD_FACTS, questions_held_back
 from studyapp.services.bank import core_question
 
 SCHEDULED_MODES = (ReviewMode.STUDY, ReviewMode.FLASHCARD)
@@ -200,6 +200,11 @@ _ANSWERING = (
     select(
         Question.in_bank,
         Question.retired_at,
+        exists(
+            select(QuestionFact.question_id).where(
+                QuestionFact.question_id == Question.id, QuestionFact.fact_id.in_(HELD_FACTS)
+            )
+        ).label("held"),
         Card.id.label("card_id"),
         Card.phase,
         Card.due,
@@ -393,9 +398,12 @@ def _unstudied(user: User) -> list[str]:
 
 
 def card_view_for(user: User, question_id: str, now: datetime) -> CardView | None:
-    """A view of one chosen question (flashcards): kind "later" when its card is not due."""
+    """A view of one chosen question (flashcards): kind "later" when its card is not due.
+
+    The id comes from ``flashcard_deck``, which leaves out questions held back for a quiz.
+    """
     question = db.session.get(Question, question_id)
-    if question is None or not question.usable or question_id in questions_held_back(user, now):
+    if question is None or not question.usable:
         return None
     card = db.session.scalar(
         select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
@@ -547,11 +555,13 @@ def _record(
     # Core statements on the session's connection (same transaction): this runs for every
     # answer, and plain rows cost less than loading ORM objects that are thrown away.
     conn = db.session.connection()
-    row = conn.execute(_ANSWERING, {"uid": user.id, "qid": question_id}).first()
+    row = conn.execute(
+        _ANSWERING, {"uid": user.id, "qid": question_id, "since": now - GRACE}
+    ).first()
     item = shown_item(question_id) if row is not None else None
     if row is None or item is None or not row.in_bank or row.retired_at is not None:
         raise ServiceError("This question is no longer in the bank.")
-    if question_id in questions_held_back(user, now):
+    if row.held:
         raise ServiceError(HELD_BACK)
     card = row if row.card_id is not None else None
     verdict = check(item, response)
@@ -785,9 +795,12 @@ def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Questi
         _usable(select(Question).join(wrong, wrong.c.question_id == Question.id))
         .where(~right_since, Question.type != QuestionType.EXPLAIN.value)
         .order_by(wrong.c.last_wrong.desc(), Question.id)
+        .limit(limit)
     )
     held = questions_held_back(user, now)
-    return [q for q in db.session.scalars(stmt) if q.id not in held][:limit]
+    if held:
+        stmt = stmt.where(Question.id.not_in(held))
+    return list(db.session.scalars(stmt))
 
 
 def grade_practice(

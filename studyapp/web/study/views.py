@@ -285,9 +285,10 @@ def practice_submit():
     mode = PRACTICE_MODES.get(form.mode.data or "practice", ReviewMode.PRACTICE)
     ids = [i for i in form.question_ids.data.split(",") if i][: PracticeForm.MAX_COUNT]
     rows = questions_by_ids(ids)
+    usable = [rows[i] for i in ids if i in rows and rows[i].usable]
     held = _held_back()
-    questions = [rows[i] for i in ids if i in rows and rows[i].usable and i not in held]
-    if len(questions) < len([i for i in ids if i in rows and rows[i].usable]):
+    questions = [q for q in usable if q.id not in held]
+    if len(questions) < len(usable):
         flash(
             "Questions on the facts of the quiz you are taking were left out of this practice "
             "until you submit that quiz.",
