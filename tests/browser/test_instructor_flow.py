@@ -75,6 +75,13 @@ def test_instructor_assigns_student_takes_instructor_grades(page, server_url, ar
             page.reload()  # midway: nothing is lost
             assert page.locator(f"[data-question='{qid}'] input:checked").count() == 1
             assert page.locator("button.qnav-item.answered").count() == 3
+            # A second tab during the attempt: the bank keeps this question's answer back.
+            tab = page.context.new_page()
+            tab.goto(f"{server_url}/questions/{qid}")
+            assert tab.locator("[data-testid=open-quiz]").is_visible()
+            assert tab.locator(".answer").count() == 0
+            tab.screenshot(path=str(artifacts / "held-back.png"), full_page=True)
+            tab.close()
         if number == 5:
             break
         page.click("text=Save and next")
@@ -102,6 +109,7 @@ def test_instructor_assigns_student_takes_instructor_grades(page, server_url, ar
     page.click("[data-testid=gradebook] thead a")
     assert page.locator("[data-testid=item-table] tbody tr").count() == 5
     assert "100%" in page.locator("[data-testid=item-table]").inner_text()
+    assert "Based on 1 attempt" in page.locator("[data-testid=few-attempts]").inner_text()
     retire = page.locator("[data-testid=item-table] button", has_text="Retire").first.bounding_box()
     assert retire["x"] + retire["width"] <= 1100  # in view without scrolling the table
     page.screenshot(path=str(artifacts / "item-analysis.png"), full_page=True)
