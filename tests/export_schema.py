@@ -5,8 +5,11 @@ under test would pass whatever the code did.
 """
 
 QUESTION_KEYS = frozenset(
-    {"id", "type", "prompt", "options", "answer", "accept", "explanation", "source", "fact_ids"}
-)
+    {
+        "id", "type", "prompt", "options", "answer", "accept", "explanation", "source", "sources",
+        "fact_ids",
+    }
+)  # fmt: skip
 ESSAY_KEYS = frozenset({"slug", "title", "author"})
 SOURCE_KEYS = frozenset({"section", "quote"})
 TYPES = (

@@ -35,8 +35,10 @@ QUESTION_KEYS = (
     "accept",
     "explanation",
     "source",
+    "sources",
     "fact_ids",
 )
+OPTIONAL_KEYS = frozenset({"sources"})  # exports from before it existed read back with [source]
 ESSAY_KEYS = ("slug", "title", "author")
 SOURCE_KEYS = ("section", "quote")
 TYPES = frozenset(
@@ -86,6 +88,10 @@ def _export_item(q: Mapping[str, Any]) -> dict[str, Any]:
         "accept": _plain(list(q.get("accept") or [])),
         "explanation": q["explanation"],
         "source": {"section": str(source["section"]), "quote": source["quote"]},
+        "sources": [
+            {"section": str(s["section"]), "quote": s["quote"]}
+            for s in q.get("sources") or [source]
+        ],
         "fact_ids": _plain(list(q["fact_ids"])),
     }
 
@@ -147,7 +153,7 @@ def _check_question(q: Any, where: str) -> dict[str, Any]:
     """The question with exactly the schema's keys, or ValueError naming the problem."""
     if not isinstance(q, dict):
         raise ValueError(f"{where}: expected an object")
-    missing = [k for k in QUESTION_KEYS if k not in q]
+    missing = [k for k in QUESTION_KEYS if k not in q and k not in OPTIONAL_KEYS]
     if missing:
         raise ValueError(f"{where}: missing {', '.join(missing)}")
     for key in ("id", "prompt"):
@@ -166,8 +172,14 @@ def _check_question(q: Any, where: str) -> dict[str, Any]:
     problem = _check_answer(q)
     if problem:
         raise ValueError(f"{where}: {problem}")
-    item = {k: q[k] for k in QUESTION_KEYS}
+    sources = q.get("sources") or [source]
+    if not isinstance(sources, list) or not all(
+        isinstance(s, dict) and all(isinstance(s.get(k), str) for k in SOURCE_KEYS) for s in sources
+    ):
+        raise ValueError(f"{where}: sources must be a list of section and quote")
+    item = {k: q.get(k) for k in QUESTION_KEYS}
     item["source"] = {k: source[k] for k in SOURCE_KEYS}
+    item["sources"] = [{k: s[k] for k in SOURCE_KEYS} for s in sources]
     return item
 
 

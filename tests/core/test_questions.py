@@ -91,7 +91,7 @@ def test_every_item_cites_a_real_sentence():
 def test_export_schema_round_trips_through_json():
     for q in BANK.questions:
         data = q.to_dict()
-        assert set(data) == QUESTION_KEYS
+        assert set(data) == QUESTION_KEYS | {"erratum"}
         assert set(data["source"]) >= SOURCE_KEYS
         assert Question.from_dict(json.loads(json.dumps(data))) == q
 
@@ -416,7 +416,7 @@ def make_question(qtype: str, **fields) -> Question:
         type=QuestionType(qtype),
         accept=(),
         explanation="Because the essay says so.",
-        source=SOURCE,
+        sources=(SOURCE,),
         fact_ids=ids,
         **base,
     )
@@ -433,8 +433,8 @@ BAD_ITEMS = [
     # every item
     ("short_answer", {"prompt": ""}, "empty prompt"),
     ("short_answer", {"explanation": " "}, "no explanation"),
-    ("short_answer", {"source": Source("2", "Not in the essay.", "2.2.2")}, "not a sentence"),
-    ("short_answer", {"source": replace(SOURCE, sentence_id="1.1.1")}, "sentence id"),
+    ("short_answer", {"sources": (Source("2", "Not in the essay.", "2.2.2"),)}, "not a sentence"),
+    ("short_answer", {"sources": (replace(SOURCE, sentence_id="1.1.1"),)}, "sentence id"),
     ("short_answer", {"fact_ids": ("no-such-fact",)}, "unknown fact id"),
     # stems
     ("short_answer", {"prompt": "Name the month the treaty was signed."}, "not a question"),

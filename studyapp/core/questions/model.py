@@ -52,8 +52,14 @@ class Question:
     answer: Answer
     accept: tuple[str, ...]
     explanation: str
-    source: Source
+    sources: tuple[Source, ...]  # every sentence the key rests on; the first is the main one
     fact_ids: tuple[str, ...]
+    erratum: str | None = None  # where the essay departs from the historical record
+
+    @property
+    def source(self) -> Source:
+        """The main source sentence."""
+        return self.sources[0]
 
     @property
     def section(self) -> str:
@@ -79,12 +85,10 @@ class Question:
             "answer": answer,
             "accept": list(self.accept),
             "explanation": self.explanation,
-            "source": {
-                "section": self.source.section,
-                "quote": self.source.quote,
-                "sentence_id": self.source.sentence_id,
-            },
+            "source": _source_dict(self.source),
+            "sources": [_source_dict(s) for s in self.sources],
             "fact_ids": list(self.fact_ids),
+            "erratum": self.erratum,
         }
 
     @classmethod
@@ -107,7 +111,7 @@ class Question:
             answer = tuple(raw_answer)
         else:
             answer = raw_answer
-        source = data["source"]
+        raw_sources = data.get("sources") or [data["source"]]
         return cls(
             id=data["id"],
             type=qtype,
@@ -116,9 +120,16 @@ class Question:
             answer=answer,
             accept=tuple(data.get("accept") or ()),
             explanation=data["explanation"],
-            source=Source(source["section"], source["quote"], source.get("sentence_id")),
+            sources=tuple(
+                Source(str(s["section"]), s["quote"], s.get("sentence_id")) for s in raw_sources
+            ),
             fact_ids=tuple(data["fact_ids"]),
+            erratum=data.get("erratum"),
         )
+
+
+def _source_dict(source: Source) -> dict[str, Any]:
+    return {"section": source.section, "quote": source.quote, "sentence_id": source.sentence_id}
 
 
 def make_id(qtype: QuestionType, fact_ids: tuple[str, ...], variant: str = "") -> str:

@@ -62,6 +62,6 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=blanked,
             accept=tuple(a for a in fact.accepted if a != blanked),
             explanation=fact.explanation or fact.statement,
-            source=source,
+            sources=(source,),
             fact_ids=(fact.id,),
         )

@@ -27,6 +27,6 @@ def generate(ctx: Context) -> Iterator[Question]:
                 f"The essay gives {len(fact.reasons)} reasons. Compare them with yours: "
                 f"count your answer right if it names the main ones. In short: {fact.statement}"
             ),
-            source=ctx.source(fact),
+            sources=(ctx.source(fact),),
             fact_ids=(fact.id,),
         )

@@ -62,7 +62,7 @@ def _item(
         answer=pairs,
         accept=(),
         explanation=" ".join(f"{a}: {b}." for a, b in pairs),
-        source=ctx.source(group[0]),
+        sources=(ctx.source(group[0]),),
         fact_ids=ids,
     )
 

@@ -59,6 +59,6 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=fact.answer,
             accept=(),
             explanation=(fact.explanation or fact.statement) + _why_not(ctx, fact, distractors),
-            source=ctx.source(fact),
+            sources=(ctx.source(fact),),
             fact_ids=(fact.id,),
         )

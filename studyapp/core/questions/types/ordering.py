@@ -97,6 +97,6 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=answer,
             accept=(),
             explanation=f"In order: {timeline}.",
-            source=ctx.source(group[0]),
+            sources=(ctx.source(group[0]),),
             fact_ids=ids,
         )

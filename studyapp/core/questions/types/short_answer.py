@@ -24,6 +24,6 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=fact.answer,
             accept=fact.aliases,
             explanation=fact.explanation or fact.statement,
-            source=ctx.source(fact),
+            sources=(ctx.source(fact),),
             fact_ids=(fact.id,),
         )

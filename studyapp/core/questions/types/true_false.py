@@ -116,7 +116,7 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=True,
             accept=(),
             explanation=f"True. {base}",
-            source=source,
+            sources=(source,),
             fact_ids=(fact.id,),
         )
         yield Question(
@@ -127,6 +127,6 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=False,
             accept=(),
             explanation=f"False: the essay has {fact.answer}, not {value}. {base}",
-            source=source,
+            sources=(source,),
             fact_ids=(fact.id,),
         )
