@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from studyapp.core.essay import load_essay  # noqa: E402
-from studyapp.core.facts import load_facts  # noqa: E402
+from studyapp.core.facts import load_fact_base  # noqa: E402
 from studyapp.core.questions import generate_bank  # noqa: E402
 from studyapp.core.text import normalize  # noqa: E402
 
@@ -26,7 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    essay, facts = load_essay(), load_facts()
+    essay, facts = load_essay(), load_fact_base()
     times = []
     count = 0
     for _ in range(args.runs):
@@ -35,7 +35,7 @@ def main() -> None:
         bank = generate_bank(essay, facts, seed=0)
         times.append(time.perf_counter() - start)
         count = len(bank.questions)
-    print(f"facts: {len(facts)}  questions: {count}  rejected: {len(bank.rejected)}")
+    print(f"facts: {len(facts.facts)}  questions: {count}  rejected: {len(bank.rejected)}")
     per_type = Counter(str(q.type) for q in bank.questions)
     print("per type: " + ", ".join(f"{t} {n}" for t, n in sorted(per_type.items())))
     print("runs (s): " + ", ".join(f"{t:.4f}" for t in times))

@@ -57,11 +57,18 @@ def seed(demo: bool) -> None:
 @click.option("--include-retired", is_flag=True, help="Also export retired questions.")
 def export_questions(fmt: str, output: Path | None, include_retired: bool) -> None:
     """Write the question bank as JSON (the stable export schema) or CSV."""
+    from sqlalchemy import inspect
+
     from studyapp.core.formats import questions_csv, questions_json
+    from studyapp.core.questions import seed_bank
     from studyapp.services.bank import essay, filter_questions
 
-    rows = db.session.scalars(filter_questions(include_retired=include_retired)).all()
-    items = [row.data for row in rows]
+    if inspect(db.engine).has_table("question"):
+        rows = db.session.scalars(filter_questions(include_retired=include_retired)).all()
+        items = [row.data for row in rows]
+    else:  # a fresh checkout: the bank as the fact base generates it
+        click.echo("No database yet: exporting the bank generated from the fact base.", err=True)
+        items = [q.to_dict() for q in seed_bank(current_app.config["BANK_SEED"]).questions]
     e = essay()
     meta = {"slug": e.slug, "title": e.title, "author": e.author}
     text = questions_json(meta, items) if fmt == "json" else questions_csv(items)

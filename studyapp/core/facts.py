@@ -1,9 +1,18 @@
-"""The curated fact base (``seed/facts.toml``): what the questions are generated from."""
+"""The curated fact base (``seed/facts/*.toml``): what the questions are generated from.
+
+A fact is one claim of the essay with everything a teacher needs to ask it well: how central it
+is to the argument, which kinds of item suit it, the fact-check against the historical record
+(and an erratum where the essay departs from it), whether it is the author's own
+interpretation, and the hand-written material each kind needs (a self-contained cloze sentence,
+distractors of the key's role and era, a plausible false statement). Ordering and matching items
+come from curated sets of facts of one theme and era (``[[ordering]]`` and ``[[matching]]``).
+"""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -13,7 +22,7 @@ from studyapp.core.essay import Essay, default_seed_dir
 
 
 class FactKind(StrEnum):
-    """What sort of thing a fact's key is; decides its distractor pool and question types."""
+    """What sort of thing a fact's key is."""
 
     DATE = "date"
     PERSON = "person"
@@ -26,26 +35,69 @@ class FactKind(StrEnum):
     CLAIM = "claim"
 
 
+class Importance(StrEnum):
+    """How central a fact is to the essay's argument; it caps how many items the fact gets."""
+
+    THESIS = "thesis"
+    KEY = "key"
+    SUPPORTING = "supporting"
+    DETAIL = "detail"
+
+
+# Items a fact may feed at most (its single-fact kinds plus the sets it stands in).
+MAX_ITEMS = {
+    Importance.THESIS: 6,
+    Importance.KEY: 4,
+    Importance.SUPPORTING: 3,
+    Importance.DETAIL: 2,
+}
+# The kinds a single fact can be turned into (ordering and matching come from sets).
+FACT_KINDS = ("multiple_choice", "cloze", "true_false", "short_answer", "explain")
+# Words that make a sentence lean on the one before it: not a self-contained cloze.
+LEADING_CONNECTIVES = (
+    "however", "in other words", "for instance", "for example", "under these circumstances",
+    "nevertheless", "as a result", "as a consequence", "needless to say", "against this backdrop",
+    "having said that", "ultimately", "in addition", "at that time", "since then",
+    "on the contrary", "in this regard", "taking this as", "moreover", "thus", "therefore",
+    "also", "and", "but", "so", "this", "that", "these", "those", "it", "he", "she", "they",
+    "his", "her", "their", "its", "such", "then", "meanwhile", "still", "yet", "of course",
+    "to this end", "in that year", "the following year",
+)  # fmt: skip
+AUTHOR_CUES = ("according to the author", "the author argues", "in the author's view",
+               "the author's view", "the author")  # fmt: skip
+ESSAY_CUES = ("according to the essay", "the essay says", "the essay dates", "the essay gives",
+              "the essay")  # fmt: skip
+NEGATIONS = frozenset({"not", "never", "no", "didn't", "wasn't", "weren't", "isn't", "nor"})
+
+
 @dataclass(frozen=True)
 class Fact:
-    """One fact of the essay, with the sentences it rests on."""
+    """One fact of the essay, with the sentences it rests on and what each item kind needs."""
 
     id: str
     kind: FactKind
-    statement: str  # one true sentence that contains ``answer`` verbatim
-    answer: str  # the key, as the essay gives it
-    aliases: tuple[str, ...]
-    section: str  # "front", "1".."4"
-    evidence: tuple[str, ...]  # exact essay sentences; the first is the primary one
+    section: str  # "1".."4" (front and back matter are never study material)
+    importance: Importance
+    statement: str  # one true, self-contained sentence that contains ``answer``
+    answer: str  # the key
+    aliases: tuple[str, ...]  # other accepted forms: titles, spellings, common paraphrases
+    evidence: tuple[str, ...]  # exact essay sentences; the first states the claim
     question: str  # a natural question, in other words than the essay's, whose key is answer
-    topic: str  # short label for ordering and matching items
-    category: str | None = None  # finer distractor pool within the kind
+    topic: str  # short label (an event's name in ordering items; the fact's name elsewhere)
+    checked: str  # the fact-check against the historical record, in a line
+    kinds: tuple[str, ...]  # which of FACT_KINDS suit this fact
+    view: bool = False  # the author's interpretation, asked as the author's view
+    erratum: str | None = None  # where the essay departs from the record
+    cloze: str | None = None  # a clean, self-contained sentence holding the key once
+    distractors: tuple[str, ...] = ()  # wrong answers of the key's kind, role and era
+    false_statement: str | None = None  # the statement with one value changed
     date: str | None = None  # ISO sort key: "1969", "1969-03", "1969-09-30"
-    role: str | None = None  # for people: the role the essay gives them
     reasons: tuple[str, ...] = ()  # for causes: the reasons the essay gives
-    explanation: str | None = None
+    threshold: int | None = None  # for causes: how many reasons make an answer right
+    required: tuple[int, ...] = ()  # for causes: reasons (1-based) every right answer names
+    when: str | None = None  # the date as the essay words it ("June and July 1970")
+    explanation: str | None = None  # why the key is right (defaults to the statement)
     exclude: tuple[str, ...] = ()  # values the essay also supports: never offered as wrong
-    skip_types: tuple[str, ...] = ()  # question types this fact must not be turned into
 
     @property
     def accepted(self) -> tuple[str, ...]:
@@ -53,22 +105,74 @@ class Fact:
         return (self.answer, *self.aliases)
 
 
-_REQUIRED = ("id", "kind", "statement", "answer", "section", "evidence", "question", "topic")
+@dataclass(frozen=True)
+class Pair:
+    """One pair of a matching set: a fact, the left entry and its partner on the right."""
+
+    fact: str
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class OrderingSet:
+    """Events of one phase, close enough that their order has to be known."""
+
+    id: str
+    section: str
+    prompt: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MatchingSet:
+    """Four or five pairs of one theme and era."""
+
+    id: str
+    section: str
+    prompt: str
+    pairs: tuple[Pair, ...]
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """Every fact and every curated set."""
+
+    facts: tuple[Fact, ...]
+    orderings: tuple[OrderingSet, ...] = ()
+    matchings: tuple[MatchingSet, ...] = ()
+
+    def __iter__(self):
+        return iter(self.facts)
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def __getitem__(self, index: int) -> Fact:
+        return self.facts[index]
+
+
+_REQUIRED = (
+    "id", "kind", "section", "importance", "statement", "answer", "evidence", "question", "topic",
+    "checked", "kinds",
+)  # fmt: skip
 _OPTIONAL = {
-    "aliases",
-    "category",
-    "date",
-    "role",
-    "reasons",
-    "explanation",
-    "exclude",
-    "skip_types",
-}
+    "aliases", "view", "erratum", "cloze", "distractors", "false_statement", "date", "reasons",
+    "threshold", "required", "when", "explanation", "exclude",
+}  # fmt: skip
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)  # type: ignore[union-attr]
 
 
 def _fact(entry: dict) -> Fact:
-    missing = [k for k in _REQUIRED if not entry.get(k)]
     fid = entry.get("id", "?")
+    missing = [k for k in _REQUIRED if k not in entry or entry[k] in ("", None)]
     if missing:
         raise ValueError(f"fact {fid}: missing {', '.join(missing)}")
     unknown = set(entry) - set(_REQUIRED) - _OPTIONAL
@@ -76,103 +180,394 @@ def _fact(entry: dict) -> Fact:
         raise ValueError(f"fact {fid}: unknown keys {', '.join(sorted(unknown))}")
     try:
         kind = FactKind(entry["kind"])
-    except ValueError:
-        raise ValueError(f"fact {fid}: unknown kind {entry['kind']!r}") from None
-    evidence = entry["evidence"]
-    if isinstance(evidence, str):
-        evidence = [evidence]
+        importance = Importance(entry["importance"])
+    except ValueError as exc:
+        raise ValueError(f"fact {fid}: {exc}") from None
     return Fact(
         id=fid,
         kind=kind,
+        section=str(entry["section"]),
+        importance=importance,
         statement=entry["statement"],
         answer=entry["answer"],
-        aliases=tuple(entry.get("aliases", ())),
-        section=str(entry["section"]),
-        evidence=tuple(evidence),
+        aliases=_tuple(entry.get("aliases")),
+        evidence=_tuple(entry["evidence"]),
         question=entry["question"],
         topic=entry["topic"],
-        category=entry.get("category"),
-        date=entry.get("date"),
-        role=entry.get("role"),
-        reasons=tuple(entry.get("reasons", ())),
-        explanation=entry.get("explanation"),
-        exclude=tuple(entry.get("exclude", ())),
-        skip_types=tuple(entry.get("skip_types", ())),
+        checked=entry["checked"],
+        kinds=_tuple(entry["kinds"]),
+        view=bool(entry.get("view", False)),
+        erratum=entry.get("erratum") or None,
+        cloze=entry.get("cloze") or None,
+        distractors=_tuple(entry.get("distractors")),
+        false_statement=entry.get("false_statement") or None,
+        date=entry.get("date") or None,
+        reasons=_tuple(entry.get("reasons")),
+        threshold=entry.get("threshold"),
+        required=tuple(int(i) for i in entry.get("required", ())),
+        when=entry.get("when") or None,
+        explanation=entry.get("explanation") or None,
+        exclude=_tuple(entry.get("exclude")),
     )
 
 
+def _ordering(entry: dict) -> OrderingSet:
+    sid = entry.get("id", "?")
+    if set(entry) != {"id", "section", "prompt", "facts"}:
+        raise ValueError(f"ordering {sid}: needs exactly id, section, prompt and facts")
+    return OrderingSet(sid, str(entry["section"]), entry["prompt"], _tuple(entry["facts"]))
+
+
+def _matching(entry: dict) -> MatchingSet:
+    sid = entry.get("id", "?")
+    if set(entry) != {"id", "section", "prompt", "pairs"}:
+        raise ValueError(f"matching {sid}: needs exactly id, section, prompt and pairs")
+    pairs = []
+    for p in entry["pairs"]:
+        if set(p) != {"fact", "left", "right"}:
+            raise ValueError(f"matching {sid}: a pair needs exactly fact, left and right")
+        pairs.append(Pair(p["fact"], p["left"], p["right"]))
+    return MatchingSet(sid, str(entry["section"]), entry["prompt"], tuple(pairs))
+
+
+def parse_fact_base(*toml_texts: str) -> FactBase:
+    """Parse ``[[fact]]``, ``[[ordering]]`` and ``[[matching]]`` tables of one or more files."""
+    facts: list[Fact] = []
+    orderings: list[OrderingSet] = []
+    matchings: list[MatchingSet] = []
+    for text in toml_texts:
+        data = tomllib.loads(text)
+        facts += [_fact(e) for e in data.get("fact", [])]
+        orderings += [_ordering(e) for e in data.get("ordering", [])]
+        matchings += [_matching(e) for e in data.get("matching", [])]
+    return FactBase(tuple(facts), tuple(orderings), tuple(matchings))
+
+
 def parse_facts(toml_text: str) -> tuple[Fact, ...]:
-    """Parse ``[[fact]]`` tables; a malformed entry raises ValueError naming its id."""
-    data = tomllib.loads(toml_text)
-    return tuple(_fact(entry) for entry in data.get("fact", []))
+    """The facts of one TOML text; a malformed entry raises ValueError naming its id."""
+    return parse_fact_base(toml_text).facts
 
 
 @lru_cache(maxsize=4)
-def _load_cached(path: str) -> tuple[Fact, ...]:
-    return parse_facts(Path(path).read_text(encoding="utf-8"))
+def _load_cached(path: str) -> FactBase:
+    target = Path(path)
+    files = sorted(target.glob("*.toml")) if target.is_dir() else [target]
+    return parse_fact_base(*(f.read_text(encoding="utf-8") for f in files))
+
+
+def load_fact_base(path: str | Path | None = None) -> FactBase:
+    """The facts and sets (the seed's ``facts/`` folder by default), parsed once per path."""
+    target = Path(path) if path is not None else default_seed_dir() / "facts"
+    return _load_cached(str(target.resolve()))
 
 
 def load_facts(path: str | Path | None = None) -> tuple[Fact, ...]:
-    """Load the fact base (the seed copy by default), parsed once per path."""
-    target = Path(path) if path is not None else default_seed_dir() / "facts.toml"
-    return _load_cached(str(target.resolve()))
+    """The facts alone."""
+    return load_fact_base(path).facts
 
+
+# -- validation ---------------------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 _WORD = re.compile(r"[\w’'-]+")
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "in", "on", "to", "for", "with", "by"})
 
 
-def _fold_quotes(text: str) -> str:
+def fold_quotes(text: str) -> str:
+    """Curly quotes as straight ones."""
     return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
 
 
 def _contains(haystack: str, needle: str) -> bool:
     """Verbatim containment, forgiving only curly versus straight quote characters."""
-    return _fold_quotes(needle) in _fold_quotes(haystack)
+    return fold_quotes(needle) in fold_quotes(haystack)
 
 
 def _words(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(_fold_quotes(text))} - _SMALL_WORDS
+    return {w.casefold() for w in _WORD.findall(fold_quotes(text))} - _SMALL_WORDS
 
 
-def validate_facts(facts: tuple[Fact, ...] | list[Fact], essay: Essay) -> list[str]:
+def occurrences(text: str, form: str) -> int:
+    """How many times ``form`` stands in ``text`` as whole words (case as written)."""
+    pattern = re.compile(r"(?<![\w-])" + re.escape(fold_quotes(form)) + r"(?![\w-])")
+    return len(pattern.findall(fold_quotes(text)))
+
+
+def leading_connective(sentence: str) -> str | None:
+    """The connective or pronoun a sentence opens with, if it leans on the one before."""
+    lowered = fold_quotes(sentence).casefold().lstrip("\"' ")
+    for c in LEADING_CONNECTIVES:
+        if lowered.startswith(c) and not lowered[len(c) : len(c) + 1].isalnum():
+            return c
+    return None
+
+
+def quotes_balanced(text: str) -> bool:
+    """Straight double quotes come in pairs and curly ones open before they close."""
+    if text.count('"') % 2:
+        return False
+    depth = 0
+    for ch in text:
+        if ch == "“":
+            depth += 1
+        elif ch == "”":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def attributes_to_author(text: str) -> bool:
+    """Whether a prompt says that what it asks is the author's view."""
+    lowered = fold_quotes(text).casefold()
+    return any(cue in lowered for cue in AUTHOR_CUES)
+
+
+def attributes_to_essay(text: str) -> bool:
+    """Whether a prompt says that what it asks is what the essay says."""
+    lowered = fold_quotes(text).casefold()
+    return any(cue in lowered for cue in ESSAY_CUES) or attributes_to_author(text)
+
+
+def changed_span(true: str, false: str) -> tuple[list[str], list[str]]:
+    """The words that differ between two sentences, as (removed, added) around a common frame."""
+    a, b = fold_quotes(true).split(), fold_quotes(false).split()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    return a[start : len(a) - end], b[start : len(b) - end]
+
+
+def _fact_problems(fact: Fact, essay: Essay, where: str) -> list[str]:
+    problems: list[str] = []
+    section_ids = {s.id for s in essay.sections}
+    if fact.section not in section_ids:
+        problems.append(f"{where}: section {fact.section!r} is not a section of the essay body")
+    if not fact.evidence:
+        problems.append(f"{where}: no evidence")
+    for quote in fact.evidence:
+        sentence = essay.find_sentence(quote)
+        if sentence is None or " ".join(quote.split()) != sentence.text:
+            problems.append(f"{where}: evidence is not a sentence of the essay: {quote[:60]!r}")
+        elif sentence.section_id != fact.section:
+            problems.append(f"{where}: evidence {sentence.id} is not in section {fact.section}")
+    if not _contains(fact.statement, fact.answer):
+        problems.append(f"{where}: the statement does not contain the answer")
+    shared = _words(fact.answer) & _words(fact.question)
+    if fact.kind != FactKind.CAUSE and (
+        _contains(fact.question.casefold(), fact.answer.casefold()) or shared
+    ):
+        problems.append(f"{where}: the question gives away the answer ({', '.join(shared)})")
+    if not fact.question.rstrip().endswith("?"):
+        problems.append(f"{where}: the question does not end with a question mark")
+    if fact.kind in (FactKind.DATE, FactKind.EVENT) and not fact.date:
+        problems.append(f"{where}: a {fact.kind} needs a date sort key")
+    if fact.date and not _ISO_DATE.match(fact.date):
+        problems.append(f"{where}: date {fact.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    if fact.kind == FactKind.DATE and fact.date and fact.date[:4] not in fact.answer:
+        problems.append(f"{where}: the date key {fact.date} disagrees with the answer")
+    unknown = set(fact.kinds) - set(FACT_KINDS)
+    if unknown:
+        problems.append(f"{where}: unknown kinds {sorted(unknown)} (sets make ordering/matching)")
+    if "multiple_choice" in fact.kinds and "short_answer" in fact.kinds:
+        problems.append(f"{where}: multiple choice and short answer would ask the same question")
+    if "explain" in fact.kinds:
+        if fact.kind != FactKind.CAUSE or len(fact.reasons) < 2:
+            problems.append(f"{where}: an explain item needs a cause with at least two reasons")
+        if not fact.threshold or not 1 <= fact.threshold <= len(fact.reasons):
+            problems.append(f"{where}: an explain item needs a threshold of reasons")
+        if not fact.question.startswith("Why"):
+            problems.append(f"{where}: an explain item asks why")
+        if any(not 1 <= i <= len(fact.reasons) for i in fact.required) or (
+            fact.threshold and len(fact.required) > fact.threshold
+        ):
+            problems.append(
+                f"{where}: required reasons must be among the reasons and the threshold"
+            )
+    if "cloze" in fact.kinds:
+        problems += [f"{where}: cloze: {p}" for p in cloze_problems(fact)]
+    if "true_false" in fact.kinds:
+        problems += [f"{where}: false statement: {p}" for p in false_statement_problems(fact)]
+    if "multiple_choice" in fact.kinds:
+        problems += [f"{where}: distractors: {p}" for p in distractor_problems(fact)]
+    asked = [fact.question, fact.statement]
+    if fact.cloze:
+        asked.append(fact.cloze)
+    if fact.view:
+        for text in asked:
+            if not attributes_to_author(text):
+                problems.append(f"{where}: the author's view is asked as a fact: {text[:50]!r}")
+    if fact.erratum:
+        for text in asked:
+            if not attributes_to_essay(text):
+                problems.append(f"{where}: a claim with an erratum needs 'according to the essay'")
+    return problems
+
+
+def cloze_problems(fact: Fact) -> list[str]:
+    """A clean, self-contained sentence holding exactly one accepted form, once."""
+    text = fact.cloze
+    if not text:
+        return ["no cloze sentence"]
+    problems = []
+    found = [form for form in fact.accepted if occurrences(text, form)]
+    if not found:
+        problems.append("holds neither the answer nor an alias")
+    longest = max(found, key=len) if found else None
+    if longest and occurrences(text, longest) != 1:
+        problems.append("the key stands more than once")
+    connective = leading_connective(text)
+    if connective:
+        problems.append(f"opens with {connective!r}, leaning on another sentence")
+    if not quotes_balanced(text):
+        problems.append("unbalanced quotation marks")
+    if not text.rstrip().endswith((".", "?", '."', ".”")):
+        problems.append("not a whole sentence")
+    return problems
+
+
+def false_statement_problems(fact: Fact) -> list[str]:
+    """The statement with exactly one value changed, no negation, the key gone."""
+    false = fact.false_statement
+    if not false:
+        return ["no false statement"]
+    problems = []
+    removed, added = changed_span(fact.statement, false)
+    if not removed or not added:
+        problems.append("does not replace a value of the statement")
+    if len(removed) > 6 or len(added) > 6:
+        problems.append("changes more than one value")
+    if {w.casefold().strip(".,;:") for w in added} & NEGATIONS:
+        problems.append("made false by negation")
+    if normalize_words(removed) == normalize_words(added):
+        problems.append("changes only punctuation or case")
+    return problems
+
+
+def normalize_words(words: list[str]) -> list[str]:
+    """Words without case or punctuation, for comparing two wordings."""
+    return [re.sub(r"[^\w-]", "", w.casefold()) for w in words]
+
+
+def distractor_problems(fact: Fact) -> list[str]:
+    """Three or more wrong answers, distinct, none accepted, none named by the question."""
+    from studyapp.core.text import normalize, parse_date  # local: text imports nothing of ours
+
+    problems = []
+    values = list(fact.distractors)
+    if len(values) < 3:
+        problems.append("fewer than three")
+    folded = [normalize(v) for v in values]
+    if len(set(folded)) != len(folded):
+        problems.append("repeated")
+    accepted = {normalize(a) for a in (*fact.accepted, *fact.exclude)}
+    for v in values:
+        nv = normalize(v)
+        if nv in accepted:
+            problems.append(f"{v!r} is an accepted answer")
+        if nv and f" {nv} " in f" {normalize(fact.question)} ":
+            problems.append(f"{v!r} is named in the question itself")
+        if "daekwon son" in nv or nv == "son":
+            problems.append("the essay's author is never a distractor")
+    key_date = parse_date(fact.answer)
+    for v in values:
+        d = parse_date(v)
+        if (key_date is None) != (d is None):
+            problems.append(f"{v!r} is not the same kind of value as the key")
+        elif (
+            key_date
+            and d
+            and (key_date[1] is None, key_date[2] is None)
+            != (
+                d[1] is None,
+                d[2] is None,
+            )
+        ):
+            problems.append(f"{v!r} has another precision than the key")
+    return problems
+
+
+def items_per_fact(base: FactBase) -> Counter[str]:
+    """How many items each fact feeds: its own kinds plus the sets it stands in."""
+    count: Counter[str] = Counter()
+    for fact in base.facts:
+        count[fact.id] += len(fact.kinds)
+    for o in base.orderings:
+        count.update(o.facts)
+    for m in base.matchings:
+        count.update(p.fact for p in m.pairs)
+    return count
+
+
+def validate_fact_base(base: FactBase | tuple[Fact, ...], essay: Essay) -> list[str]:
     """Every problem with the fact base as a readable line; an empty list means it is sound."""
+    if not isinstance(base, FactBase):
+        base = FactBase(tuple(base))
     problems: list[str] = []
     seen: set[str] = set()
-    section_ids = {s.id for s in essay.all_sections()}
-    for fact in facts:
+    by_id = {f.id: f for f in base.facts}
+    for fact in base.facts:
         where = f"fact {fact.id}"
         if fact.id in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(fact.id)
-        if not isinstance(fact.kind, FactKind):
-            problems.append(f"{where}: unknown kind {fact.kind!r}")
-        if fact.section not in section_ids:
-            problems.append(f"{where}: unknown section {fact.section!r}")
-        if not fact.evidence:
-            problems.append(f"{where}: no evidence")
-        for quote in fact.evidence:
-            sentence = essay.find_sentence(quote)
-            if sentence is None or " ".join(quote.split()) != sentence.text:
-                problems.append(f"{where}: evidence is not a sentence of the essay: {quote[:60]!r}")
-            elif sentence.section_id != fact.section:
-                problems.append(f"{where}: evidence {sentence.id} is not in section {fact.section}")
-        if fact.evidence and not any(_contains(fact.evidence[0], a) for a in fact.accepted):
-            problems.append(f"{where}: neither the answer nor an alias occurs in its evidence")
-        if not _contains(fact.statement, fact.answer):
-            problems.append(f"{where}: the statement does not contain the answer")
-        shared = _words(fact.answer) & _words(fact.question)
-        if _contains(fact.question.casefold(), fact.answer.casefold()) or shared:
-            problems.append(f"{where}: the question gives away the answer ({', '.join(shared)})")
-        if not fact.question.rstrip().endswith("?"):
-            problems.append(f"{where}: the question does not end with a question mark")
-        if fact.kind in (FactKind.DATE, FactKind.EVENT) and not fact.date:
-            problems.append(f"{where}: a {fact.kind} needs a date sort key")
-        if fact.date and not _ISO_DATE.match(fact.date):
-            problems.append(f"{where}: date {fact.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
-        if fact.kind == FactKind.DATE and fact.date and fact.date[:4] not in fact.answer:
-            problems.append(f"{where}: the date key {fact.date} disagrees with the answer")
-        if fact.kind == FactKind.CAUSE and len(fact.reasons) < 2:
-            problems.append(f"{where}: a cause needs at least two reasons")
+        problems += _fact_problems(fact, essay, where)
+    counts = items_per_fact(base)
+    for fact in base.facts:
+        cap = min(MAX_ITEMS[fact.importance], 6)
+        if counts[fact.id] > cap:
+            problems.append(
+                f"fact {fact.id}: feeds {counts[fact.id]} items, more than {cap} for a "
+                f"{fact.importance} fact"
+            )
+    for o in base.orderings:
+        where = f"ordering {o.id}"
+        if not 4 <= len(o.facts) <= 5:
+            problems.append(f"{where}: needs 4-5 events")
+        for fid in o.facts:
+            f = by_id.get(fid)
+            if f is None:
+                problems.append(f"{where}: unknown fact {fid}")
+            elif not f.date:
+                problems.append(f"{where}: {fid} has no date")
+            elif f.erratum:
+                problems.append(f"{where}: {fid} rests on a date the essay gets wrong")
+    for m in base.matchings:
+        where = f"matching {m.id}"
+        if not 4 <= len(m.pairs) <= 5:
+            problems.append(f"{where}: needs 4-5 pairs")
+        for p in m.pairs:
+            if p.fact not in by_id:
+                problems.append(f"{where}: unknown fact {p.fact}")
     return problems
+
+
+def validate_facts(facts: tuple[Fact, ...] | list[Fact] | FactBase, essay: Essay) -> list[str]:
+    """Compatibility name for :func:`validate_fact_base`."""
+    return validate_fact_base(facts if isinstance(facts, FactBase) else tuple(facts), essay)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m studyapp.core.facts [FOLDER]``: print every problem of the fact base."""
+    import sys
+
+    from studyapp.core.essay import load_essay
+
+    args = sys.argv[1:] if argv is None else argv
+    base = load_fact_base(args[0] if args else None)
+    problems = validate_fact_base(base, load_essay())
+    for line in problems:
+        print(line)
+    counts = items_per_fact(base)
+    print(
+        f"{len(base.facts)} facts, {len(base.orderings)} ordering and {len(base.matchings)} "
+        f"matching sets, {sum(counts.values())} items planned; {len(problems)} problems"
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,7 +9,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from studyapp.core.essay import Essay, load_essay
-from studyapp.core.facts import Fact, load_facts
+from studyapp.core.facts import Fact, FactBase, load_fact_base
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import generate_bank
 from studyapp.db import utcnow
@@ -24,9 +24,14 @@ def essay() -> Essay:
 
 
 @lru_cache(maxsize=1)
+def fact_base() -> FactBase:
+    """The fact base with its ordering and matching sets (parsed once per process)."""
+    return load_fact_base()
+
+
 def facts() -> tuple[Fact, ...]:
-    """The fact base (parsed once per process)."""
-    return load_facts()
+    """The facts (parsed once per process)."""
+    return fact_base().facts
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +54,7 @@ def sync_bank(seed: int = 0) -> SyncResult:
     Ids come from content, so unchanged items keep their rows and every learner's history;
     items the generator no longer makes are kept but leave the bank (``in_bank`` false).
     """
-    bank = generate_bank(essay(), facts(), seed=seed)
+    bank = generate_bank(essay(), fact_base(), seed=seed)
     existing = {q.id: q for q in db.session.scalars(select(Question))}
     added = updated = 0
     now = utcnow()

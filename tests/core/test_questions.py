@@ -6,29 +6,34 @@ import json
 import logging
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from studyapp.core.essay import load_essay
-from studyapp.core.facts import Fact, FactKind, load_facts
+from studyapp.core.facts import FactBase, Importance, items_per_fact, load_fact_base
 from studyapp.core.questions import (
     GENERATORS,
     Question,
     QuestionType,
     Source,
     generate_bank,
-    make_id,
     seed_bank,
 )
 from studyapp.core.questions.checks import problems_with
-from studyapp.core.text import date_span, normalize, parse_date
+from studyapp.core.text import parse_date
 from tests.export_schema import QUESTION_KEYS, SOURCE_KEYS
 
 ESSAY = load_essay()
-FACTS = load_facts()
+BASE = load_fact_base()
+FACTS = BASE.facts
 BY_ID = {f.id: f for f in FACTS}
 BANK = seed_bank()
 ALL_TYPES = set(QuestionType)
+
+SMALL = load_fact_base(Path(__file__).parent / "data" / "facts.toml")
+SMALL_BY_ID = {f.id: f for f in SMALL.facts}
+SMALL_BANK = generate_bank(ESSAY, SMALL)
 
 
 # -- the seed bank -----------------------------------------------------------------------------
@@ -38,54 +43,88 @@ def test_the_seed_bank_has_no_rejected_item():
     assert [(r.candidate.id, r.problems) for r in BANK.rejected] == []
 
 
-def test_size_types_and_coverage():
-    assert len(BANK.questions) >= 250
+def test_every_kind_is_there_and_every_fact_is_asked():
     assert {q.type for q in BANK.questions} == ALL_TYPES
-    tested = {fid for q in BANK.questions for fid in q.fact_ids}
-    assert tested == {f.id for f in FACTS}
+    asked = {fid for q in BANK.questions for fid in q.fact_ids}
+    assert asked == {f.id for f in FACTS}
+
+
+def test_the_bank_is_weighted_to_the_argument():
+    per_fact = Counter(fid for q in BANK.questions for fid in set(q.fact_ids))
+    assert max(per_fact.values()) <= 6
+    for fact in FACTS:
+        assert (
+            per_fact[fact.id]
+            <= {"thesis": 6, "key": 4, "supporting": 3, "detail": 2}[fact.importance]
+        ), fact.id
+    weight = Counter()
+    for q in BANK.questions:
+        for fid in q.fact_ids:
+            weight[BY_ID[fid].importance] += 1
+    assert weight[Importance.THESIS] + weight[Importance.KEY] >= weight[Importance.DETAIL]
+    # Every section's claims are asked, and the thesis is asked more than once.
+    assert {q.section for q in BANK.questions} == {"1", "2", "3", "4"}
+    assert weight[Importance.THESIS] >= 3
+
+
+def test_date_recall_is_at_most_a_quarter_of_the_bank():
+    def recalls_a_date(q: Question) -> bool:
+        if q.type == QuestionType.MATCHING:
+            return all(parse_date(r) for r in q.options["right"])
+        if q.type == QuestionType.TRUE_FALSE:
+            return any(BY_ID[f].kind == "date" for f in q.fact_ids)
+        return isinstance(q.answer, str) and parse_date(q.answer) is not None
+
+    dated = sum(1 for q in BANK.questions if recalls_a_date(q))
+    assert dated <= len(BANK.questions) / 4
+
+
+def test_no_front_matter_and_no_prompt_asked_twice():
+    assert all(s.section != "front" for q in BANK.questions for s in q.sources)
+    prompts = Counter(q.prompt for q in BANK.questions if q.type not in ("ordering", "matching"))
+    assert [p for p, n in prompts.items() if n > 1] == []
 
 
 def test_ids_are_unique_and_stable():
     ids = [q.id for q in BANK.questions]
     assert len(ids) == len(set(ids))
-    again = generate_bank(ESSAY, FACTS, seed=0)
+    again = generate_bank(ESSAY, BASE, seed=0)
     assert [q.to_dict() for q in again.questions] == [q.to_dict() for q in BANK.questions]
 
 
-def test_no_two_items_of_a_type_look_the_same():
-    shown = Counter((q.type, q.prompt, repr(q.options)) for q in BANK.questions)
-    assert [k for k, n in shown.items() if n > 1] == []
-
-
 def test_ids_do_not_depend_on_the_seed():
-    other = generate_bank(ESSAY, FACTS, seed=7)
+    other = generate_bank(ESSAY, BASE, seed=7)
     assert {q.id for q in other.questions} == {q.id for q in BANK.questions}
-    mc = {q.fact_ids: q.id for q in BANK.by_type("multiple_choice")}
-    assert {q.fact_ids: q.id for q in other.by_type("multiple_choice")} == mc
-    # The seed changes only how ordering and matching items are shuffled.
-    shown = {q.id: q.options for q in BANK.questions}
-    changed = {q.type for q in other.questions if q.options != shown[q.id]}
-    assert changed <= {QuestionType.ORDERING, QuestionType.MATCHING}
-
-
-def test_multiple_choice_key_positions_are_balanced():
-    positions = Counter(q.options.index(q.answer) for q in BANK.by_type("multiple_choice"))
-    expected = sum(positions.values()) / 4
-    for pos in range(4):
-        assert 0.7 * expected <= positions[pos] <= 1.3 * expected, positions
 
 
 def test_true_false_is_balanced():
     items = BANK.by_type("true_false")
     share = sum(1 for q in items if q.answer is True) / len(items)
-    assert 0.4 <= share <= 0.6
+    assert 0.35 <= share <= 0.65
 
 
-def test_every_item_cites_a_real_sentence():
+def test_every_part_of_a_key_is_cited():
     for q in BANK.questions:
-        assert ESSAY.sentence(q.source.sentence_id).text == q.source.quote
-        assert q.section == q.source.section
-        assert q.explanation.strip()
+        quotes = {s.quote for s in q.sources}
+        for fid in q.fact_ids:
+            assert BY_ID[fid].evidence[0] in quotes or any(
+                " ".join(BY_ID[fid].evidence[0].split()) == qu for qu in quotes
+            ), (q.id, fid)
+        for s in q.sources:
+            assert ESSAY.sentence(s.sentence_id).text == s.quote
+    for q in BANK.by_type("ordering") + BANK.by_type("matching"):
+        assert len(q.sources) >= len(set(BY_ID[f].evidence[0] for f in q.fact_ids))
+
+
+def test_errata_travel_with_their_items():
+    with_erratum = [f for f in FACTS if f.erratum]
+    assert with_erratum, "the essay's known slips are recorded"
+    for q in BANK.questions:
+        notes = {BY_ID[f].erratum for f in q.fact_ids if BY_ID[f].erratum}
+        if q.type in ("ordering", "matching"):
+            assert not notes or q.type == "matching"
+        elif notes:
+            assert q.erratum in notes and q.erratum in q.explanation
 
 
 def test_export_schema_round_trips_through_json():
@@ -93,6 +132,7 @@ def test_export_schema_round_trips_through_json():
         data = q.to_dict()
         assert set(data) == QUESTION_KEYS | {"erratum"}
         assert set(data["source"]) >= SOURCE_KEYS
+        assert data["sources"][0] == data["source"]
         assert Question.from_dict(json.loads(json.dumps(data))) == q
 
 
@@ -109,19 +149,19 @@ def test_export_shapes_per_type():
 
 def test_registry_holds_every_type_and_takes_new_ones(monkeypatch):
     assert set(GENERATORS) == ALL_TYPES
-    extra = BANK.by_type("short_answer")[0]
-    renamed = replace(extra, id="sa-extra", prompt="Who wrote the essay under study?")
+    extra = SMALL_BANK.by_type("short_answer")[0]
+    renamed = replace(extra, id="sa-extra", prompt="Which day did the invitation come?")
 
     def one_more(ctx):
         yield renamed
 
     monkeypatch.setitem(GENERATORS, QuestionType.SHORT_ANSWER, one_more)
-    bank = generate_bank(ESSAY, FACTS)
+    bank = generate_bank(ESSAY, SMALL)
     assert [q.id for q in bank.by_type("short_answer")] == ["sa-extra"]
 
 
 def test_rejected_items_are_logged_and_kept_aside(monkeypatch, caplog):
-    good = BANK.by_type("short_answer")[0]
+    good = SMALL_BANK.by_type("short_answer")[0]
     bad = replace(good, id="sa-bad", prompt="")
 
     def with_a_bad_one(ctx):
@@ -130,437 +170,173 @@ def test_rejected_items_are_logged_and_kept_aside(monkeypatch, caplog):
 
     monkeypatch.setitem(GENERATORS, QuestionType.SHORT_ANSWER, with_a_bad_one)
     with caplog.at_level(logging.INFO, logger="studyapp.questions"):
-        bank = generate_bank(ESSAY, FACTS)
+        bank = generate_bank(ESSAY, SMALL)
     assert [r.candidate.id for r in bank.rejected] == ["sa-bad"]
     assert "empty prompt" in bank.rejected[0].problems
     assert "sa-bad" in caplog.text
-    assert "sa-bad" not in {q.id for q in bank.questions}
 
 
-# -- per type, on the seed bank ------------------------------------------------------------------
+def test_the_same_question_in_two_kinds_is_asked_once(monkeypatch):
+    good = SMALL_BANK.by_type("short_answer")[0]
+    twin = replace(good, id="sa-twin")
+
+    def twice(ctx):
+        yield twin
+
+    monkeypatch.setitem(GENERATORS, QuestionType.CLOZE, twice)
+    bank = generate_bank(ESSAY, SMALL)
+    assert any("asks the same" in p for r in bank.rejected for p in r.problems)
 
 
-def test_date_options_ascend_and_share_precision():
-    item = next(q for q in BANK.by_type("multiple_choice") if q.fact_ids == ("zhenbao-clash",))
-    assert item.answer == "March 1969"
-    dates = [parse_date(o) for o in item.options]
-    assert dates == sorted(dates) and all(d[1] and d[2] is None for d in dates)
+# -- generation on a small hand-made fact base ---------------------------------------------------
 
 
-def test_multiple_choice_distractors_are_homogeneous_and_never_the_key():
-    owners: dict[str, list[Fact]] = {}
-    for f in FACTS:
-        owners.setdefault(normalize(f.answer), []).append(f)
-    for q in BANK.by_type("multiple_choice"):
-        fact = BY_ID[q.fact_ids[0]]
-        for option in q.options:
-            if option == q.answer:
-                continue
-            for form in fact.accepted:
-                a, b = normalize(option), normalize(form)
-                assert a != b and f" {a} " not in f" {b} " and f" {b} " not in f" {a} "
-            found = owners.get(normalize(option), [])
-            if parse_date(q.answer):
-                assert parse_date(option)
-            elif found:
-                assert any(o.kind == fact.kind or o.category == fact.category for o in found)
-
-
-def test_name_options_are_alphabetical():
-    people = [q for q in BANK.by_type("multiple_choice") if BY_ID[q.fact_ids[0]].kind == "person"]
-    assert people
-    for q in people:
-        assert list(q.options) == sorted(q.options, key=normalize)
-
-
-def test_false_statements_swap_only_the_key_for_a_value_not_true_elsewhere():
-    statements = {normalize(f.statement) for f in FACTS}
-    falses = [q for q in BANK.by_type("true_false") if q.answer is False]
-    assert falses
-    for q in falses:
-        fact = BY_ID[q.fact_ids[0]]
-        text = q.prompt.removeprefix("True or false: ")
-        assert normalize(text) not in statements
-        for word in ("not", "never", "no"):
-            assert word not in normalize(text).split() or word in normalize(fact.statement)
-        assert not any(f" {normalize(x)} " in f" {normalize(text)} " for x in fact.exclude)
-
-
-def test_every_fact_with_a_false_statement_also_has_the_true_one():
-    by_fact: dict[str, set[bool]] = {}
-    for q in BANK.by_type("true_false"):
-        by_fact.setdefault(q.fact_ids[0], set()).add(q.answer)
-    assert all(v == {True, False} for v in by_fact.values())
-
-
-def test_terms_are_never_swapped_into_nonsense():
-    for q in BANK.by_type("true_false"):
-        assert BY_ID[q.fact_ids[0]].kind not in (FactKind.TERM, FactKind.CAUSE), q.prompt
-
-
-def test_ordering_items_hide_dates_and_have_settled_order():
-    items = BANK.by_type("ordering")
-    assert len(items) >= 3
-    for q in items:
-        assert 4 <= len(q.options) <= 6 and tuple(q.options) != q.answer
-        assert sorted(q.options) == sorted(q.answer)
-        spans = [date_span(BY_ID[f].date) for f in q.fact_ids]
-        for earlier, later in zip(spans, spans[1:], strict=False):
-            assert earlier[1] < later[0]  # "1966" and "May 1966" never meet in one item
-        assert q.prompt == "Put these events in the order they happened, earliest first."
-
-
-def test_matching_items_are_homogeneous_and_shuffled():
-    items = BANK.by_type("matching")
-    assert {q.prompt.split()[2] for q in items} == {"person", "event"}
-    for q in items:
-        left, right = q.options["left"], q.options["right"]
-        assert 4 <= len(left) <= 6 and len(set(left)) == len(left) == len(set(right))
-        assert list(right) != [r for _, r in q.answer]
-        assert len({BY_ID[f].kind for f in q.fact_ids}) == 1
-
-
-def test_cloze_blanks_once_and_no_two_items_blank_the_same_words():
-    seen = set()
-    for q in BANK.by_type("cloze"):
-        assert q.prompt.startswith("Fill in the blank: ") and q.prompt.count("_____") == 1
-        assert q.prompt not in seen
-        seen.add(q.prompt)
-
-
-def test_one_explain_item_per_cause_with_its_reasons():
-    causes = [f for f in FACTS if f.kind == FactKind.CAUSE]
-    items = BANK.by_type("explain")
-    assert sorted(q.fact_ids[0] for q in items) == sorted(f.id for f in causes)
-    for q in items:
-        assert q.answer.split("\n") == list(BY_ID[q.fact_ids[0]].reasons)
-
-
-# -- a small hand-made fact base ---------------------------------------------------------------
-
-
-def _fact(fid: str, kind: str, answer: str, statement: str, evidence: str, **extra) -> Fact:
-    return Fact(
-        id=fid,
-        kind=FactKind(kind),
-        statement=statement,
-        answer=answer,
-        aliases=extra.pop("aliases", ()),
-        section=ESSAY.find_sentence(evidence).section_id,
-        evidence=(evidence,),
-        question=extra.pop("question"),
-        topic=extra.pop("topic", fid),
-        **extra,
+def test_the_small_base_yields_one_sound_item_per_kind_and_set():
+    assert SMALL_BANK.rejected == ()
+    kinds = Counter(q.type for q in SMALL_BANK.questions)
+    assert kinds == Counter(
+        {
+            "multiple_choice": 1,
+            "true_false": 1,
+            "short_answer": 2,
+            "cloze": 1,
+            "ordering": 1,
+            "matching": 1,
+            "explain": 1,
+        }
     )
+    assert items_per_fact(SMALL)["zhou-visit"] == 4
 
 
-def _sentence(fragment: str) -> str:
-    return next(s.text for s in ESSAY.sentences() if fragment in s.text)
+def test_generated_items_follow_the_fact_base():
+    mc = SMALL_BANK.by_type("multiple_choice")[0]
+    assert mc.options == ("Deng Xiaoping", "Hu Jintao", "Zhou Enlai", "Zhu Liang")
+    cz = SMALL_BANK.by_type("cloze")[0]
+    assert cz.prompt.count("_____") == 1 and cz.answer == "great power chauvinism"
+    assert cz.accept == ("great-power chauvinism",)
+    order = SMALL_BANK.by_type("ordering")[0]
+    assert order.answer[0] == "China's invitation to the National Day ceremony"
+    assert order.options != order.answer and len(order.sources) == 4
+    match = SMALL_BANK.by_type("matching")[0]
+    assert len(match.sources) == 4
+    explain = SMALL_BANK.by_type("explain")[0]
+    assert "at least 2 of the 3" in explain.explanation
+    assert len(explain.sources) == 2
+    dubcek = next(q for q in SMALL_BANK.questions if q.fact_ids == ("dubcek",))
+    assert dubcek.erratum and "5 January 1968" in dubcek.explanation
 
 
-def test_generation_on_a_small_hand_made_fact_base():
-    zhenbao = _sentence("Zhenbao (Damansky) Island")
-    treaty = _sentence("In July 1961")
-    steps_down = _sentence("In October 1964, Khrushchev")
-    brezhnev = _sentence("In May 1966, Brezhnev")
-    facts = [
-        _fact(
-            "clash",
-            "date",
-            "March 1969",
-            "A clash broke out near Zhenbao Island in March 1969.",
-            zhenbao,
-            question="When did the clash near Zhenbao Island break out?",
-            category="month-year",
-            date="1969-03",
-            topic="Clash near Zhenbao Island",
-        ),
-        _fact(
-            "treaty",
-            "date",
-            "July 1961",
-            "The two countries signed their treaty in July 1961.",
-            treaty,
-            question="When did the two countries sign their treaty?",
-            category="month-year",
-            date="1961-07",
-            topic="Treaty signed",
-        ),
-        _fact(
-            "steps-down",
-            "date",
-            "October 1964",
-            "Khrushchev stepped down in October 1964.",
-            steps_down,
-            question="When did Khrushchev step down?",
-            category="month-year",
-            date="1964-10",
-            topic="Khrushchev steps down",
-        ),
-        _fact(
-            "meets",
-            "date",
-            "May 1966",
-            "Brezhnev met Kim Il Sung in May 1966.",
-            brezhnev,
-            question="When did Brezhnev meet Kim Il Sung?",
-            category="month-year",
-            date="1966-05",
-            topic="Brezhnev meets Kim Il Sung",
-        ),
-    ]
-    bank = generate_bank(ESSAY, facts, seed=3)
-    assert bank.rejected == ()
-    types = Counter(q.type for q in bank.questions)
-    assert types["multiple_choice"] == types["short_answer"] == types["cloze"] == 4
-    assert types["true_false"] == 8 and types["ordering"] == 1 and types["matching"] == 1
-    mc = next(q for q in bank.by_type("multiple_choice") if q.fact_ids == ("clash",))
-    assert "March 1969" in mc.options and len(set(mc.options)) == 4
-    assert all(parse_date(o)[1] is not None for o in mc.options)  # month precision kept
-    order = bank.by_type("ordering")[0]
-    assert order.answer == ("Treaty signed", "Khrushchev steps down",
-                            "Brezhnev meets Kim Il Sung", "Clash near Zhenbao Island")  # fmt: skip
-    assert order.id == make_id(QuestionType.ORDERING, ("treaty", "steps-down", "meets", "clash"))
+# -- each rule rejects a bad item ----------------------------------------------------------------
 
 
-def test_dates_too_few_in_the_fact_base_get_nearby_values_of_the_same_precision():
-    zhenbao = _sentence("Zhenbao (Damansky) Island")
-    only = _fact(
-        "clash",
-        "date",
-        "1969",
-        "A clash broke out near Zhenbao Island in 1969.",
-        zhenbao,
-        question="In which year did the clash near Zhenbao Island break out?",
-        category="year",
-        date="1969",
-    )
-    bank = generate_bank(ESSAY, [only])
-    mc = bank.by_type("multiple_choice")[0]
-    assert all(len(o) == 4 and o.isdigit() for o in mc.options)
-    assert all(abs(int(o) - 1969) <= 4 for o in mc.options)
+def _item(kind: str) -> Question:
+    return next(q for q in SMALL_BANK.questions if q.type == kind)
 
 
-# -- every check rejects a bad hand-made item ----------------------------------------------------
-
-QUOTE = _sentence("In July 1961")
-SOURCE = Source("2", QUOTE, ESSAY.find_sentence(QUOTE).id)
-
-
-def make_question(qtype: str, **fields) -> Question:
-    """A sound item of a type, to be spoiled one field at a time."""
-    base = {
-        "multiple_choice": dict(
-            prompt="When did China and North Korea sign their treaty of friendship?",
-            options=("March 1961", "May 1961", "July 1961", "September 1961"),
-            answer="July 1961",
-        ),
-        "short_answer": dict(
-            prompt="When did China and North Korea sign their treaty of friendship?",
-            options=None,
-            answer="July 1961",
-        ),
-        "cloze": dict(
-            prompt="Fill in the blank: In _____, the two countries signed the Sino-DPRK Treaty "
-            "of Friendship, Cooperation, and Mutual Assistance.",
-            options=None,
-            answer="July 1961",
-        ),
-        "true_false": dict(
-            prompt="True or false: China and North Korea signed the Treaty of Friendship, "
-            "Cooperation, and Mutual Assistance in September 1961.",
-            options=None,
-            answer=False,
-        ),
-        "ordering": dict(
-            prompt="Put these events in the order they happened, earliest first.",
-            options=(
-                "Khrushchev steps down",
-                "Sino-DPRK Treaty of Friendship signed",
-                "Dubček elected in Czechoslovakia",
-                "Soviet–Mongolian alliance treaty",
-            ),
-            answer=(
-                "Sino-DPRK Treaty of Friendship signed",
-                "Khrushchev steps down",
-                "Soviet–Mongolian alliance treaty",
-                "Dubček elected in Czechoslovakia",
-            ),
-        ),  # fmt: skip
-        "matching": dict(
-            prompt="Match each person to the role the essay gives them.",
-            options={
-                "left": ("Brezhnev", "Zhou Enlai", "Shen Dingli", "Zhu Liang"),
-                "right": ("Chinese Premier", "Fudan scholar", "Soviet leader", "CCP official"),
-            },
-            answer=(
-                ("Brezhnev", "Soviet leader"),
-                ("Zhou Enlai", "Chinese Premier"),
-                ("Shen Dingli", "Fudan scholar"),
-                ("Zhu Liang", "CCP official"),
-            ),
-        ),  # fmt: skip
-        "explain": dict(
-            prompt="Why did China reach out to North Korea in 1969?",
-            options=None,
-            answer="The Soviet threat grew.\nNorth Korea might side with Moscow.",
-        ),
-    }[qtype]
-    ids = {
-        "ordering": ("treaty-1961", "khrushchev-steps-down", "mongolia-treaty", "dubcek-elected"),
-        "matching": ("brezhnev-leadership", "zhou-enlai", "shen-dingli", "zhu-liang"),
-        "explain": ("cause-1969-1970",),
-    }.get(qtype, ("treaty-1961",))
-    q = Question(
-        id="test",
-        type=QuestionType(qtype),
-        accept=(),
-        explanation="Because the essay says so.",
-        sources=(SOURCE,),
-        fact_ids=ids,
-        **base,
-    )
-    return replace(q, **fields)
+def _fails(q: Question, needle: str, facts=None) -> None:
+    problems = problems_with(q, ESSAY, SMALL_BY_ID if facts is None else facts)
+    assert any(needle in p for p in problems), problems
 
 
-@pytest.mark.parametrize("qtype", sorted(ALL_TYPES))
-def test_the_sound_hand_made_items_pass(qtype):
-    assert problems_with(make_question(qtype), ESSAY, BY_ID) == []
+@pytest.mark.parametrize("kind", sorted(ALL_TYPES))
+def test_the_sound_items_pass(kind):
+    assert problems_with(_item(kind), ESSAY, SMALL_BY_ID) == []
 
 
-LONG = ("the treaty signed in the summer of 1961", "May 1961", "July 1960", "March 1961")
-BAD_ITEMS = [
-    # every item
-    ("short_answer", {"prompt": ""}, "empty prompt"),
-    ("short_answer", {"explanation": " "}, "no explanation"),
-    ("short_answer", {"sources": (Source("2", "Not in the essay.", "2.2.2"),)}, "not a sentence"),
-    ("short_answer", {"sources": (replace(SOURCE, sentence_id="1.1.1"),)}, "sentence id"),
-    ("short_answer", {"fact_ids": ("no-such-fact",)}, "unknown fact id"),
-    # stems
-    ("short_answer", {"prompt": "Name the month the treaty was signed."}, "not a question"),
-    ("short_answer", {"prompt": "Which month was not the treaty month?"}, "negative stem"),
-    ("short_answer", {"prompt": "Was July 1961 the month of the treaty?"}, "contains the answer"),
-    ("multiple_choice", {"prompt": "The treaty was signed in a?"}, "ends in an article"),
-    # multiple choice
-    ("multiple_choice", {"options": ("May 1961", "July 1961", "September 1961")}, "four options"),
-    ("multiple_choice", {"options": ("May 1961", "July 1961", "July 1961", "May 1962")},
-     "duplicate"),
-    ("multiple_choice", {"options": ("May 1961", "June 1961", "August 1961", "May 1962")},
-     "key is not exactly once"),
-    ("multiple_choice", {"prompt": "Who signed the treaty?", "answer": "Zhou Enlai",
-                         "options": ("All of the above", "Brezhnev", "Mao", "Zhou Enlai")},
-     "all/none"),
-    ("multiple_choice", {"prompt": "Who signed the treaty?", "answer": "Zhou Enlai",
-                         "options": ("Always Mao", "Brezhnev", "Deng", "Zhou Enlai")}, "absolute"),
-    ("multiple_choice", {"prompt": "Who signed the treaty?", "answer": "Zhou Enlai",
-                         "options": ("Brezhnev", "Enlai", "Mao Zedong", "Zhou Enlai")},
-     "contained in"),
-    ("multiple_choice", {"prompt": "What was signed?", "answer": LONG[0], "options": LONG},
-     "longest"),
-    ("multiple_choice", {"prompt": "Which Soviet leader signed?", "answer": "Soviet Brezhnev",
-                         "options": ("Deng Xiaoping", "Kim Il Sung", "Mao Zedong",
-                                     "Soviet Brezhnev")}, "repeats a word of the stem"),
-    ("multiple_choice", {"options": ("July 1961", "March 1961", "May 1961", "September 1961")},
-     "ascending"),
-    ("multiple_choice", {"options": ("1960", "March 1961", "July 1961", "September 1961")},
-     "mixed precision"),
-    ("multiple_choice", {"options": ("Brezhnev", "July 1961", "March 1961", "May 1961")},
-     "dates mixed"),
-    ("multiple_choice", {"prompt": "Who signed the treaty?", "answer": "Zhou Enlai",
-                         "options": ("Zhou Enlai", "Brezhnev", "Kim Il Sung", "Mao Zedong")},
-     "alphabetical"),
-    ("multiple_choice", {"prompt": "How many summits did Xi and Kim hold in 2018?",
-                         "answer": "five", "fact_ids": ("five-summits",),
-                         "options": ("eight", "five", "seven", "six")}, "numbers not in ascending"),
-    ("multiple_choice", {"prompt": "Which slogan did Hu Jintao emphasise?",
-                         "answer": "peaceful rise",
-                         "fact_ids": ("peaceful-rise",),
-                         "options": ("big-power chauvinism", "Chinese Dream",
-                                     "great power chauvinism", "peaceful rise")}, "share a word"),
-    # cloze
-    ("cloze", {"prompt": make_question("cloze").prompt + " _____"}, "one blank"),
-    ("cloze", {"prompt": "Fill in the blank: In _____ (July 1961), the two countries signed "
-                         "the Sino-DPRK Treaty of Friendship."}, "still shows"),
-    ("cloze", {"prompt": "Fill in the blank: In _____, they signed it."}, "little context"),
-    ("cloze", {"answer": "the", "prompt": "Fill in the blank: In July 1961, _____ two countries "
-               "signed the Sino-DPRK Treaty of Friendship, Cooperation."}, "function word"),
-    # true / false
-    ("true_false", {"prompt": "China and North Korea signed the treaty in 1961."}, "true or false"),
-    ("true_false", {"prompt": "True or false: China and North Korea did not sign the Treaty of "
-                    "Friendship, Cooperation, and Mutual Assistance in July 1961."}, "negation"),
-    ("true_false", {"prompt": "True or false: China and Vietnam signed the Treaty of Friendship, "
-                    "Cooperation, and Mutual Assistance in September 1961."}, "exactly the key"),
-    ("true_false", {"answer": True}, "true statement is not"),
-    # ordering
-    ("ordering", {"prompt": "Which came first?"}, "not an instruction"),
-    ("ordering", {"options": make_question("ordering").options[:3]}, "4-6 items"),
-    ("ordering", {"options": make_question("ordering").answer}, "already in order"),
-    ("ordering", {"options": ("Treaty of 1961", "B", "C", "D"),
-                  "answer": ("Treaty of 1961", "C", "B", "D")}, "gives away its date"),
-    ("ordering", {"fact_ids": ("treaty-1961", "khrushchev-steps-down", "cultural-revolution-1966",
-                               "mongolia-treaty")}, "answer does not follow"),
-    ("ordering", {"options": ("Khrushchev steps down", "Treaty", "Mongolian treaty", "Dubček"),
-                  "answer": ("Treaty", "Khrushchev steps down", "Mongolian treaty", "Dubček")},
-     "names item"),
-    # matching
-    ("matching", {"prompt": "People and roles"}, "not an instruction"),
-    ("matching", {"options": {"left": ("Brezhnev", "Zhou Enlai", "Zhu Liang"),
-                              "right": ("Chinese Premier", "Soviet leader", "CCP official")},
-                  "answer": (("Brezhnev", "Soviet leader"), ("Zhou Enlai", "Chinese Premier"),
-                             ("Zhu Liang", "CCP official"))}, "4-6 pairs"),
-    ("matching", {"options": {"left": ("Brezhnev", "Brezhnev", "Shen Dingli", "Zhu Liang"),
-                              "right": ("Chinese Premier", "Fudan scholar", "Soviet leader",
-                                        "CCP official")}}, "repeats an entry"),
-    ("matching", {"options": {"left": ("Brezhnev", "Zhou Enlai", "Shen Dingli", "Zhu Liang"),
-                              "right": ("Premier Zhou Enlai", "Fudan scholar", "Soviet leader",
-                                        "CCP official")},
-                  "answer": (("Brezhnev", "Soviet leader"), ("Zhou Enlai", "Premier Zhou Enlai"),
-                             ("Shen Dingli", "Fudan scholar"), ("Zhu Liang", "CCP official"))},
-     "gives away"),
-    ("matching", {"options": {"left": ("Brezhnev", "Zhou Enlai", "Shen Dingli", "Zhu Liang"),
-                              "right": ("Soviet leader", "Chinese Premier", "Fudan scholar",
-                                        "CCP official")}}, "answer order"),
-    ("matching", {"options": {"left": ("Brezhnev", "Zhou Enlai", "Shen Dingli", "Zhu Liang"),
-                              "right": ("Chinese Premier", "Fudan scholar", "Soviet leader",
-                                        "Mao")}}, "do not match the columns"),
-    ("matching", {"fact_ids": ("brezhnev-leadership", "zhou-enlai", "treaty-1961", "zhu-liang")},
-     "different kinds"),
-    # explain
-    ("explain", {"prompt": "How did China reach out to North Korea in 1969?"}, "ask why"),
-    ("explain", {"answer": "The Soviet threat grew."}, "two reasons"),
-]  # fmt: skip
+def test_cloze_rules():
+    q = _item("cloze")
+    blanked = q.prompt.replace("Meeting Kim Il Sung in October 1970, ", "However, ")
+    _fails(replace(q, prompt=blanked), "leans on another sentence")
+    _fails(replace(q, prompt=q.prompt.replace("Cultural", '"Cultural')), "quotation marks")
+    rival = q.prompt.replace("during the Cultural", "rather than small power chauvinism in the")
+    _fails(replace(q, prompt=rival), "rival fill")
+    _fails(replace(q, prompt=q.prompt + " _____"), "not exactly one blank")
+    _fails(replace(q, prompt="Fill in the blank: Mao admitted _____."), "too little context")
 
 
-@pytest.mark.parametrize(("qtype", "changes", "problem"), BAD_ITEMS)
-def test_each_check_rejects_a_bad_item(qtype, changes, problem):
-    problems = problems_with(make_question(qtype, **changes), ESSAY, BY_ID)
-    assert any(problem in p for p in problems), problems
+def test_matching_rules():
+    q = _item("matching")
+    left, right = q.options["left"], list(q.options["right"])
+    cued = [f"Chinese premier who {right[0]}", *right[1:]]
+    pairs = tuple((a, cued[right.index(b)] if b in right else b) for a, b in q.answer)
+    _fails(replace(q, options={"left": left, "right": tuple(cued)}, answer=pairs), "cue")
+    shared = [f"{right[0]} like Zhou", *right[1:]]
+    pairs = tuple((a, shared[right.index(b)]) for a, b in q.answer)
+    _fails(replace(q, options={"left": left, "right": tuple(shared)}, answer=pairs), "shares")
+    mixed = {**SMALL_BY_ID, "invitation": replace(SMALL_BY_ID["invitation"], section="4")}
+    _fails(q, "mixes eras", mixed)
+    _fails(replace(q, options={"left": left[:3], "right": tuple(right[:3])}), "4-5 pairs")
 
 
-def test_an_emphasised_negative_is_allowed():
-    q = make_question("short_answer", prompt="Which month was NOT the treaty month?")
-    assert not any("negative" in p for p in problems_with(q, ESSAY, BY_ID))
+def test_ordering_rules():
+    q = _item("ordering")
+    late = {**SMALL_BY_ID, "kim-visit": replace(SMALL_BY_ID["kim-visit"], date="2016-12")}
+    _fails(q, "one phase", late)
+    disputed = {**SMALL_BY_ID, "delegations": replace(SMALL_BY_ID["delegations"], erratum="x")}
+    _fails(q, "disputes", disputed)
+    vague = {**SMALL_BY_ID, "delegations": replace(SMALL_BY_ID["delegations"], date="1970")}
+    _fails(q, "do not settle", vague)
+    far = {**SMALL_BY_ID, "invitation": replace(SMALL_BY_ID["invitation"], date="1963-09-30")}
+    _fails(q, "common sense", far)
+    _fails(replace(q, sources=q.sources[:1]), "does not cite")
 
 
-def test_a_distractor_of_another_kind_is_rejected():
-    q = make_question(
-        "multiple_choice",
-        prompt="Who led the new Soviet leadership after 1964?",
-        answer="Brezhnev",
-        options=("Brezhnev", "Czechoslovakia", "Khrushchev", "Zhou Enlai"),
-        fact_ids=("brezhnev-leadership",),
-    )
-    assert any("is a place, not a person" in p for p in problems_with(q, ESSAY, BY_ID))
+def test_distractor_rules():
+    q = _item("multiple_choice")
+    author = ("Daekwon Son", "Hu Jintao", "Zhou Enlai", "Zhu Liang")
+    _fails(replace(q, options=author), "author")
+    subject = ("Hu Jintao", "Kim Il Sung", "Zhou Enlai", "Zhu Liang")
+    talks = "Which Chinese premier held talks with Kim Il Sung in Pyongyang in April 1970?"
+    _fails(replace(q, prompt=talks, options=subject), "own subject")
+    sa = next(x for x in SMALL_BANK.by_type("short_answer") if x.fact_ids == ("invitation",))
+    dates = ("September 30, 1949", "September 30, 1969", "October 1, 1969", "May 1, 1970")
+    _fails(replace(sa, type=QuestionType.MULTIPLE_CHOICE, options=dates), "another era")
+    kinds = ("Deng Xiaoping", "great power chauvinism", "Zhou Enlai", "Zhu Liang")
+    _fails(replace(q, options=kinds), "is a term, not a person")
 
 
-def test_ordering_rejects_events_whose_dates_overlap():
-    q = make_question(
-        "ordering",
-        options=("Cultural Revolution begins", "Khrushchev steps down",
-                 "Soviet–Mongolian alliance treaty", "Dubček elected in Czechoslovakia"),
-        answer=("Khrushchev steps down", "Cultural Revolution begins",
-                "Soviet–Mongolian alliance treaty", "Dubček elected in Czechoslovakia"),
-        fact_ids=("khrushchev-steps-down", "cultural-revolution-1966", "mongolia-treaty",
-                  "dubcek-elected"),
-    )  # fmt: skip
-    assert any("do not settle their order" in p for p in problems_with(q, ESSAY, BY_ID))
+def test_true_false_rules():
+    q = _item("true_false")
+    fact = SMALL_BY_ID["zhou-visit"]
+    negated = fact.statement.replace("paid a return", "did not pay a return")
+    negative = {**SMALL_BY_ID, "zhou-visit": replace(fact, false_statement=negated)}
+    false_item = replace(q, prompt="True or false: " + negated, answer=False)
+    _fails(false_item, "negation", negative)
+    _fails(replace(q, prompt="True or false: Zhou Enlai never visited.", answer=False), "curated")
+    other = Source("3", SMALL_BY_ID["kim-visit"].evidence[0], "x")
+    _fails(replace(q, sources=(other, *q.sources)), "states the claim")
+
+
+def test_short_answer_rules():
+    q = next(x for x in SMALL_BANK.by_type("short_answer") if x.fact_ids == ("invitation",))
+    open_ = {
+        **SMALL_BY_ID,
+        "invitation": replace(SMALL_BY_ID["invitation"], exclude=("October 1, 1969",)),
+    }
+    _fails(q, "according to the essay", open_)
+
+
+def test_explain_rules():
+    q = _item("explain")
+    loose = q.explanation.replace("at least 2 of the 3", "the main ones")
+    _fails(replace(q, explanation=loose), "threshold")
+    _fails(replace(q, answer=q.answer + "\nA symptom, not a cause."), "not the essay's reasons")
+
+
+def test_views_and_errata_are_attributed():
+    q = next(x for x in SMALL_BANK.by_type("short_answer") if x.fact_ids == ("dubcek",))
+    _fails(replace(q, prompt="In which month was Dubček elected First Secretary?"), "disputes")
+    _fails(replace(q, explanation="Dubček was elected in May 1968."), "erratum")
+    view = {**SMALL_BY_ID, "zhou-visit": replace(SMALL_BY_ID["zhou-visit"], view=True)}
+    _fails(_item("multiple_choice"), "author's interpretation", view)
+
+
+def test_front_matter_is_never_cited():
+    q = _item("short_answer")
+    front = next(iter(ESSAY.front.sentences()))
+    _fails(replace(q, sources=(Source("front", front.text, front.id),)), "front matter")
+
+
+def test_a_fact_base_of_plain_facts_still_generates():
+    bank = generate_bank(ESSAY, FactBase(SMALL.facts))
+    assert not bank.by_type("ordering") and bank.by_type("multiple_choice")

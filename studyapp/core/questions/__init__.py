@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from studyapp.core.essay import Essay, load_essay
-from studyapp.core.facts import Fact, load_facts
+from studyapp.core.facts import Fact, FactBase, load_fact_base
 from studyapp.core.questions.checks import problems_with
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, Source, make_id
@@ -73,32 +73,44 @@ class Bank:
         return [q for q in self.questions if q.type == qtype]
 
 
-def generate_bank(essay: Essay, facts: Sequence[Fact], *, seed: int = 0) -> Bank:
-    """Generate every type from the facts, deterministically for a seed, and check each item."""
-    ctx = Context(essay, tuple(facts), seed)
+def generate_bank(essay: Essay, facts: FactBase | Sequence[Fact], *, seed: int = 0) -> Bank:
+    """Generate every type from the fact base, deterministically for a seed, and check each item.
+
+    Besides each item's own checks, no two items may ask the same prompt (the same question
+    asked in two kinds drills one string, not the fact).
+    """
+    base = facts if isinstance(facts, FactBase) else FactBase(tuple(facts))
+    ctx = Context(essay, base, seed)
     kept: list[Question] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    shown: dict[tuple[str, str, str], str] = {}
+    asked: dict[str, str] = {}
     for qtype, generator in GENERATORS.items():
         for item in generator(ctx):
             problems = problems_with(item, essay, ctx.by_id)
             if item.id in seen:
                 problems.append("duplicate id")
-            twin = shown.get((item.type, item.prompt, repr(item.options)))
+            twin = asked.get(_asked(item))
             if twin is not None:
-                problems.append(f"same prompt and options as {twin}")
+                problems.append(f"asks the same as {twin}")
             if problems:
                 log.info("dropped %s %s: %s", qtype, item.id, "; ".join(problems))
                 rejected.append(Rejected(item, tuple(problems)))
                 continue
             seen.add(item.id)
-            shown[(item.type, item.prompt, repr(item.options))] = item.id
+            asked[_asked(item)] = item.id
             kept.append(item)
     return Bank(tuple(kept), tuple(rejected))
+
+
+def _asked(item: Question) -> str:
+    """What an item asks, for spotting one question asked twice (ordering/matching by items)."""
+    if item.type in (QuestionType.ORDERING, QuestionType.MATCHING):
+        return f"{item.type}|{item.prompt}|{sorted(map(str, item.fact_ids))}"
+    return " ".join(item.prompt.casefold().split())
 
 
 @lru_cache(maxsize=4)
 def seed_bank(seed: int = 0) -> Bank:
     """The bank generated from the seed essay and fact base (cached)."""
-    return generate_bank(load_essay(), load_facts(), seed=seed)
+    return generate_bank(load_essay(), load_fact_base(), seed=seed)

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from studyapp.core.facts import FactKind
+from studyapp.core.facts import Fact
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
 TYPE = QuestionType.EXPLAIN
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def rubric(fact: Fact) -> str:
+    """How a student marks their own answer: a stated threshold of the essay's reasons."""
+    n, k = len(fact.reasons), fact.threshold or len(fact.reasons)
+    need = f"all {n}" if k == n else f"at least {k} of the {n}"
+    if fact.required and k < n:
+        named = " and ".join(_ORDINALS[i - 1] for i in fact.required)
+        need += f", always including the {named}"
+    text = (
+        f"The essay gives {n} reasons. Count your answer right if it names {need} "
+        f"in your own words. In short: {fact.statement}"
+    )
+    return f"{text} Note on the record: {fact.erratum}" if fact.erratum else text
 
 
 def generate(ctx: Context) -> Iterator[Question]:
     """One item per cause fact; the model answer lists the essay's reasons."""
-    for fact in ctx.facts:
-        if fact.kind != FactKind.CAUSE or not fact.reasons or TYPE in fact.skip_types:
-            continue
+    for fact in ctx.facts_for(TYPE):
         yield Question(
             id=make_id(TYPE, (fact.id,)),
             type=TYPE,
@@ -23,10 +36,8 @@ def generate(ctx: Context) -> Iterator[Question]:
             options=None,
             answer="\n".join(fact.reasons),
             accept=(),
-            explanation=(
-                f"The essay gives {len(fact.reasons)} reasons. Compare them with yours: "
-                f"count your answer right if it names the main ones. In short: {fact.statement}"
-            ),
-            sources=(ctx.source(fact),),
+            explanation=rubric(fact),
+            sources=ctx.sources(fact, every=True),
             fact_ids=(fact.id,),
+            erratum=fact.erratum,
         )

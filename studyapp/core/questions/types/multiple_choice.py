@@ -1,56 +1,28 @@
-"""Multiple choice: the fact's question, the key and three same-kind distractors."""
+"""Multiple choice: the fact's question, the key and three of its curated distractors."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from studyapp.core.facts import Fact, FactKind
-from studyapp.core.questions.context import Context, stable_hash
+from studyapp.core.questions.context import Context, sort_key, stable_hash
 from studyapp.core.questions.model import Question, QuestionType, make_id
-from studyapp.core.text import parse_date
 
 TYPE = QuestionType.MULTIPLE_CHOICE
-PLAUSIBLE = 5  # distractors come from this many most plausible candidates when they can
-NEAR = 6  # sentences: a distractor this close to the key is worth explaining
-
-
-def _options(ctx: Context, fact: Fact, used: list[int]) -> tuple[list[str], list[str]] | None:
-    """Options with the key at the least used place that the plausible distractors allow."""
-    order = sorted(range(4), key=lambda p: (used[p], stable_hash(fact.id, p)))
-    for depth in (PLAUSIBLE, None):
-        for position in order:
-            made = ctx.options_for(fact, position, depth)
-            if made is not None and made[0].index(fact.answer) == position:
-                return made
-    return ctx.options_for(fact, order[0], PLAUSIBLE) or ctx.options_for(fact, order[0])
-
-
-def _why_not(ctx: Context, fact: Fact, distractors: list[str]) -> str:
-    """Why a tempting distractor is wrong, where the essay says what it really is."""
-    for wrong in distractors:
-        other = ctx.owner_of(wrong)
-        if other is None or other.id == fact.id or other.kind != fact.kind:
-            continue
-        if parse_date(wrong) or ctx.distance(fact, other) <= NEAR:
-            return f" Not {wrong}: {other.statement}"
-    return ""
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """One item per fact with three plausible distractors (causes become 'explain' items).
+    """One item per fact that suits it: the key among three distractors, options sorted.
 
-    The key's place among the sorted options is steered to the least used place so far, so
-    keys are spread evenly over A-D across the bank.
+    The fact base gives each fact distractors of the key's kind, role and era; with more than
+    three, the three are chosen by the seed (so a regenerated bank can vary its options while
+    the item keeps its id).
     """
-    used = [0, 0, 0, 0]
-    for fact in ctx.facts:
-        if fact.kind == FactKind.CAUSE or TYPE in fact.skip_types:
-            continue
-        made = _options(ctx, fact, used)
-        if made is None:
-            continue
-        options, distractors = made
-        used[options.index(fact.answer)] += 1
+    for fact in ctx.facts_for(TYPE):
+        distractors = list(fact.distractors)
+        if len(distractors) > 3:
+            ranked = sorted(distractors, key=lambda d: stable_hash(ctx.seed, fact.id, d))
+            distractors = ranked[:3]
+        options = sorted([fact.answer, *distractors], key=sort_key)
         yield Question(
             id=make_id(TYPE, (fact.id,)),
             type=TYPE,
@@ -58,7 +30,8 @@ def generate(ctx: Context) -> Iterator[Question]:
             options=tuple(options),
             answer=fact.answer,
             accept=(),
-            explanation=(fact.explanation or fact.statement) + _why_not(ctx, fact, distractors),
-            sources=(ctx.source(fact),),
+            explanation=ctx.explanation(fact),
+            sources=ctx.sources(fact),
             fact_ids=(fact.id,),
+            erratum=fact.erratum,
         )

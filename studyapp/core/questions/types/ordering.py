@@ -1,102 +1,50 @@
-"""Ordering: put four to six dated events in the order they happened."""
+"""Ordering: the events of one curated set, shown shuffled, to be put in date order."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from studyapp.core.facts import Fact, FactKind
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, make_id
-from studyapp.core.text import date_span, normalize
+from studyapp.core.text import date_span, format_date, parse_date
 
 TYPE = QuestionType.ORDERING
-PROMPT = "Put these events in the order they happened, earliest first."
-SIZE = 5
-
-
-def clearly_ordered(a: Fact, b: Fact) -> bool:
-    """Whether the essay's dates settle which came first ("1966" vs "May 1966" does not)."""
-    (a0, a1), (b0, b1) = date_span(a.date or ""), date_span(b.date or "")
-    return a1 < b0 or b1 < a0
-
-
-def _gives_away(a: Fact, b: Fact) -> bool:
-    """Whether one label names the other ("Relations recover after the August … Incident")."""
-    la, lb = f" {normalize(a.topic)} ", f" {normalize(b.topic)} "
-    return la in lb or lb in la
-
-
-def _fits(group: list[Fact], event: Fact) -> bool:
-    return all(clearly_ordered(event, g) and not _gives_away(event, g) for g in group)
-
-
-def _greedy(events: list[Fact]) -> list[Fact]:
-    """The first events of the list (up to SIZE) that can all be ordered unambiguously."""
-    group: list[Fact] = []
-    for event in events:
-        if len(group) == SIZE:
-            break
-        if _fits(group, event):
-            group.append(event)
-    return group
-
-
-def _groups(events: list[Fact]) -> Iterator[list[Fact]]:
-    """Disjoint groups of four spread over the whole period, then runs of five neighbours.
-
-    The disjoint ones let a quiz that takes one item per fact draw several ordering items.
-    """
-    count = len(events) // 4
-    spread: list[list[Fact]] = [[] for _ in range(count)]
-    for i, event in enumerate(events):
-        for k in range(count):
-            group = spread[(i + k) % count]
-            if len(group) < 4 and _fits(group, event):
-                group.append(event)
-                break
-    yield from (g for g in spread if len(g) == 4)
-    for start in range(0, max(len(events) - SIZE + 1, 1), 3):
-        yield _greedy(events[start:])
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """Several items over the dated facts, each of events whose order the dates settle.
+    """One item per ordering set; each event cites the sentence that dates it.
 
-    Which events go together does not depend on the seed (so the items, and their ids, stay
-    the same); only the order they are shown in does.
+    Which events go together is the fact base's choice (one phase, close enough that the
+    order must be known); only the order they are shown in depends on the seed.
     """
-    events = sorted(
-        (
-            f
-            for f in ctx.facts
-            if f.kind == FactKind.DATE
-            and f.date
-            and TYPE not in f.skip_types
-            and not any(c.isdigit() for c in f.topic)
-        ),
-        key=lambda f: (f.date, f.id),
-    )
-    seen: set[tuple[str, ...]] = set()
-    for group in _groups(events):
-        group.sort(key=lambda f: date_span(f.date or "")[0])
-        ids = tuple(f.id for f in group)
-        if len(group) < 4 or ids in seen:
-            continue
-        seen.add(ids)
-        answer = tuple(f.topic for f in group)
+    for group in ctx.base.orderings:
+        events = sorted(
+            (ctx.by_id[f] for f in group.facts if f in ctx.by_id),
+            key=lambda f: (date_span(f.date or "")[0], f.id),
+        )
+        ids = tuple(f.id for f in events)
+        answer = tuple(f.topic for f in events)
         shown = list(answer)
         rng = ctx.rng(TYPE, *ids)
-        while tuple(shown) == answer:
+        while tuple(shown) == answer and len(shown) > 1:
             rng.shuffle(shown)
-        timeline = "; ".join(f"{f.topic} ({f.answer})" for f in group)
+        timeline = "; ".join(f"{f.topic} ({f.when or _when(f.answer, f.date)})" for f in events)
         yield Question(
             id=make_id(TYPE, ids),
             type=TYPE,
-            prompt=PROMPT,
+            prompt=group.prompt,
             options=tuple(shown),
             answer=answer,
             accept=(),
             explanation=f"In order: {timeline}.",
-            sources=(ctx.source(group[0]),),
+            sources=ctx.sources(*events),
             fact_ids=ids,
         )
+
+
+def _when(answer: str, date: str | None) -> str:
+    """The date to show in the explanation: the key when it is a date, else the sort key."""
+    if parse_date(answer):
+        return answer
+    parts = parse_date(date or "")
+    return format_date(parts) if parts else (date or "")

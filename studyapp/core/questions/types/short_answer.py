@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from studyapp.core.facts import FactKind
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
@@ -12,10 +11,8 @@ TYPE = QuestionType.SHORT_ANSWER
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """One typed item per fact (causes are asked as 'explain' items)."""
-    for fact in ctx.facts:
-        if fact.kind == FactKind.CAUSE or TYPE in fact.skip_types:
-            continue
+    """One typed item per fact that suits it."""
+    for fact in ctx.facts_for(TYPE):
         yield Question(
             id=make_id(TYPE, (fact.id,)),
             type=TYPE,
@@ -23,7 +20,8 @@ def generate(ctx: Context) -> Iterator[Question]:
             options=None,
             answer=fact.answer,
             accept=fact.aliases,
-            explanation=fact.explanation or fact.statement,
-            sources=(ctx.source(fact),),
+            explanation=ctx.explanation(fact),
+            sources=ctx.sources(fact),
             fact_ids=(fact.id,),
+            erratum=fact.erratum,
         )

@@ -1,132 +1,37 @@
-"""True or false: the fact's statement, or a copy with the key swapped for a wrong value."""
+"""True or false: the fact's statement, or its curated false twin with one value changed."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from studyapp.core.facts import Fact, FactKind
-from studyapp.core.questions.context import Context
+from studyapp.core.questions.context import Context, stable_hash
 from studyapp.core.questions.model import Question, QuestionType, make_id
-from studyapp.core.text import STOPWORDS, normalize
 
 TYPE = QuestionType.TRUE_FALSE
 PREFIX = "True or false: "
-_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "his", "her", "our", "this", "that"})
-_NEGATIVE = re.compile(r"\b(not|never|no|nor)\b|n['’]t\b", re.IGNORECASE)
-_TITLE = re.compile(r"\b[A-Z][a-z]+\.? $")  # "Premier ", "Prof. ", "Reformist "
-_NAME_OF = re.compile(r"\b[A-Z][\w'’]*\s+of\s+(the\s+)?$")  # "Republic of ", "Party of the "
-
-
-def _occurrence(statement: str, key: str) -> re.Match[str] | None:
-    """The key's only whole-word occurrence in the statement, or None."""
-    pattern = re.compile(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])")
-    found = list(pattern.finditer(statement))
-    return found[0] if len(found) == 1 else None
-
-
-def _inside_a_name(statement: str, match: re.Match[str]) -> bool:
-    """Whether the key is part of a longer name or used as a modifier ("Vietnam issue")."""
-    before, after = statement[: match.start()], statement[match.end() :]
-    following = after.split(maxsplit=1)[0] if after.strip() else ""
-    word = re.sub(r"\W", "", following)
-    if following and not following[0].isalnum():
-        return False  # punctuation follows: the key stands alone
-    if word[:1].isupper():
-        return True  # "Zhenbao Island", "Ussuri River"
-    if word and word.casefold() not in STOPWORDS:
-        return True  # "the Vietnam issue", "Security Council sanctions"
-    return bool(_NAME_OF.search(before))  # "the People's Republic of Mongolia"
-
-
-def _arrange_article(ctx: Context, before: str, value: str) -> tuple[str, str]:
-    """Text before the slot and the value, with "the" where the essay gives the value one."""
-    bare = value[4:] if value.casefold().startswith("the ") else value
-    wants = value != bare or bool(ctx.takes_article(bare))
-    slot = re.search(r"\b[Tt]he $", before)
-    if slot:
-        if ctx.takes_article(bare) is False and value == bare:
-            before = before[: slot.start()]  # "the Philippines" -> "Mongolia"
-            return before, bare if before else bare[:1].upper() + bare[1:]
-        return before, bare
-    words = before.split()
-    prev = words[-1].casefold() if words else ""
-    if wants and prev not in _DETERMINERS and not prev.endswith(("'s", "’s")):
-        # "in Foreign Affairs" -> "in the Rodong Sinmun"; "Like North Vietnam" -> "Like the …"
-        return before, ("the " if before else "The ") + bare
-    return before, bare
-
-
-def swap(ctx: Context, fact: Fact, value: str) -> str | None:
-    """The statement with the key replaced by ``value``, or None where that reads badly."""
-    match = _occurrence(fact.statement, fact.answer)
-    if match is None:
-        return None
-    if fact.kind in (FactKind.PLACE, FactKind.ORGANISATION) and _inside_a_name(
-        fact.statement, match
-    ):
-        return None
-    before, after = fact.statement[: match.start()], fact.statement[match.end() :]
-    if fact.kind == FactKind.PERSON and _TITLE.search(before):
-        return None  # "Premier Zhou Enlai": the title belongs to the person
-    if fact.kind in (FactKind.PLACE, FactKind.ORGANISATION):
-        before, value = _arrange_article(ctx, before, value)
-    swapped = before + value + after
-    # Keep "a"/"an" in agreement with the new value.
-    return re.sub(
-        r"\b([Aa])n? (" + re.escape(value) + ")",
-        lambda m: m.group(1) + ("n " if value[:1].lower() in "aeiou" else " ") + m.group(2),
-        swapped,
-    )
 
 
 def generate(ctx: Context) -> Iterator[Question]:
-    """A true and a false item for every fact where a plausible wrong value exists.
+    """One item per fact that suits it: true or false by a stable coin, about half each.
 
-    Facts without one (terms, ideas, causes) are asked in other forms only: true-only items
-    for them would teach students that statements about ideas are always true. Negative
-    statements are not swapped either: "North Korea did not recognize the leadership of X"
-    is likely true for many another X.
+    Asking both forms of one fact would drill it twice; the coin depends on the fact alone,
+    so regenerating keeps each item (and its id).
     """
-    statements = {normalize(f.statement) for f in ctx.facts}  # true ones, and false ones made
-    asked: set[str] = set()  # true statements already made into items
-    for fact in ctx.facts:
-        if fact.kind == FactKind.CAUSE or TYPE in fact.skip_types:
+    for fact in ctx.facts_for(TYPE):
+        if not fact.false_statement:
             continue
-        if normalize(fact.statement) in asked:
-            continue  # two facts with one statement: the first one's pair covers it
-        false, value = None, ""
-        negative = bool(_NEGATIVE.search(fact.statement))
-        for value in [] if negative else ctx.false_values(fact):
-            false = swap(ctx, fact, value)
-            if false and normalize(false) not in statements:
-                statements.add(normalize(false))
-                break
-            false = None
-        if false is None:
-            continue
-        asked.add(normalize(fact.statement))
-        source = ctx.source(fact)
-        base = fact.explanation or fact.statement
+        truth = stable_hash(TYPE, fact.id) % 2 == 0
+        statement = fact.statement if truth else fact.false_statement
+        why = ctx.explanation(fact)
         yield Question(
-            id=make_id(TYPE, (fact.id,), "true"),
+            id=make_id(TYPE, (fact.id,), "true" if truth else "false"),
             type=TYPE,
-            prompt=PREFIX + fact.statement,
+            prompt=PREFIX + statement,
             options=None,
-            answer=True,
+            answer=truth,
             accept=(),
-            explanation=f"True. {base}",
-            sources=(source,),
+            explanation=f"True. {why}" if truth else f"False. {why}",
+            sources=ctx.sources(fact),
             fact_ids=(fact.id,),
-        )
-        yield Question(
-            id=make_id(TYPE, (fact.id,), f"false:{value}"),
-            type=TYPE,
-            prompt=PREFIX + false,
-            options=None,
-            answer=False,
-            accept=(),
-            explanation=f"False: the essay has {fact.answer}, not {value}. {base}",
-            sources=(source,),
-            fact_ids=(fact.id,),
+            erratum=fact.erratum,
         )
