@@ -110,6 +110,11 @@ class Question(db.Model):
     facts: Mapped[list[QuestionFact]] = relationship(
         back_populates="question", cascade="all, delete-orphan"
     )
+    cited: Mapped[list[QuestionSource]] = relationship(
+        back_populates="question",
+        cascade="all, delete-orphan",
+        order_by="QuestionSource.position",
+    )
 
     @property
     def fact_ids(self) -> list[str]:
@@ -132,6 +137,24 @@ class QuestionFact(db.Model):
     fact_id: Mapped[str] = mapped_column(sa.String(80), primary_key=True, index=True)
 
     question: Mapped[Question] = relationship(back_populates="facts")
+
+
+class QuestionSource(db.Model):
+    """Which essay sentences a question cites (every source, not only the first).
+
+    The stored item keeps the quotes; this table lets the reader and the sentence filter find
+    the questions on a sentence in SQL.
+    """
+
+    __tablename__ = "question_source"
+
+    question_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="CASCADE"), primary_key=True
+    )
+    sentence_id: Mapped[str] = mapped_column(sa.String(20), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column()  # order among the question's sources; 0 is the main
+
+    question: Mapped[Question] = relationship(back_populates="cited")
 
 
 class Card(db.Model):

@@ -24,7 +24,7 @@ from studyapp.services import accounts
 
 PASSWORD = "correct horse battery"
 PG_URL = os.environ.get("STUDYAPP_TEST_DATABASE_URL")
-KEEP_TABLES = {"question", "question_fact", "alembic_version"}
+KEEP_TABLES = {"question", "question_fact", "question_source", "alembic_version"}
 
 accounts.set_hash_profile("CHEAPEST")
 

@@ -58,6 +58,8 @@ CSV_HEADER = (
     "explanation",
     "section",
     "quote",
+    "sources",
+    "erratum",
     "fact_ids",
 )
 
@@ -263,8 +265,25 @@ def _answer_cell(answer: Any) -> str:
     return "" if answer is None else str(answer)
 
 
+def _sources(q: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every sentence the key rests on, each once (older items have only their main source)."""
+    unique: dict[str, Mapping[str, Any]] = {}
+    for source in q.get("sources") or [q["source"]]:
+        unique.setdefault(source["quote"], source)
+    return list(unique.values())
+
+
+def _sources_cell(q: Mapping[str, Any]) -> str:
+    """Every cited sentence as "section: quote", joined by " | "."""
+    return _joined(f"{s['section']}: {s['quote']}" for s in _sources(q))
+
+
 def questions_csv(questions: Sequence[Mapping[str, Any]]) -> str:
-    """The bank as one formula-safe CSV row per question."""
+    """The bank as one formula-safe CSV row per question.
+
+    ``section`` and ``quote`` give the main source; ``sources`` every cited sentence, and
+    ``erratum`` the note where the essay departs from the historical record (empty if none).
+    """
     rows = (
         [
             q["id"],
@@ -276,6 +295,8 @@ def questions_csv(questions: Sequence[Mapping[str, Any]]) -> str:
             q["explanation"],
             q["source"]["section"],
             q["source"]["quote"],
+            _sources_cell(q),
+            q.get("erratum") or "",
             _joined(q["fact_ids"]),
         ]
         for q in questions
@@ -325,11 +346,13 @@ def _back(q: Mapping[str, Any]) -> str:
     else:
         shown = "<p><b>" + "<br>".join(_e(line) for line in str(answer).split("\n")) + "</b></p>"
     parts = [shown]
+    if q.get("erratum"):
+        parts.append(f"<p><b>Note on the record:</b> {_e(q['erratum'])}</p>")
     if q.get("accept"):
         parts.append(f"<p>Also accepted: {_e('; '.join(map(str, q['accept'])))}</p>")
     if q.get("explanation"):
         parts.append(f"<p>{_e(q['explanation'])}</p>")
-    parts.append(f"<blockquote>{_e(q['source']['quote'])}</blockquote>")
+    parts.extend(f"<blockquote>{_e(s['quote'])}</blockquote>" for s in _sources(q))
     return "".join(parts)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import generate_bank
 from studyapp.db import utcnow
 from studyapp.extensions import db
-from studyapp.models import Question, QuestionFact
+from studyapp.models import Question, QuestionFact, QuestionSource
 
 
 @lru_cache(maxsize=1)
@@ -60,10 +61,12 @@ def sync_bank(seed: int = 0) -> SyncResult:
     now = utcnow()
     for item in bank.questions:
         data = item.to_dict()
+        cited = _cited_sentences(data)
         row = existing.pop(item.id, None)
         if row is None:
             row = Question(id=item.id, created_at=now)
             row.facts = [QuestionFact(fact_id=f) for f in dict.fromkeys(item.fact_ids)]
+            row.cited = _source_links(cited)
             db.session.add(row)
             added += 1
         elif row.data == data and row.in_bank:
@@ -72,6 +75,8 @@ def sync_bank(seed: int = 0) -> SyncResult:
             updated += 1
             if sorted(row.fact_ids) != sorted(item.fact_ids):
                 row.facts = [QuestionFact(fact_id=f) for f in dict.fromkeys(item.fact_ids)]
+            if _cited_sentences(row.data) != cited:
+                row.cited = _source_links(cited)
         row.type = str(item.type)
         row.section = item.source.section
         row.sentence_id = item.source.sentence_id
@@ -86,6 +91,16 @@ def sync_bank(seed: int = 0) -> SyncResult:
     db.session.commit()
     _core_cache.clear()
     return SyncResult(added, updated, dropped, len(bank.questions))
+
+
+def _cited_sentences(data: dict[str, Any]) -> list[str]:
+    """The ids of the sentences a stored question cites, main one first, each once."""
+    sources = data.get("sources") or [data.get("source") or {}]
+    return list(dict.fromkeys(s["sentence_id"] for s in sources if s.get("sentence_id")))
+
+
+def _source_links(sentence_ids: list[str]) -> list[QuestionSource]:
+    return [QuestionSource(sentence_id=s, position=i) for i, s in enumerate(sentence_ids)]
 
 
 _core_cache: dict[str, CoreQuestion] = {}
@@ -121,7 +136,11 @@ def filter_questions(
     if qtype:
         stmt = stmt.where(Question.type == qtype)
     if sentence_id:
-        stmt = stmt.where(Question.sentence_id == sentence_id)
+        stmt = stmt.where(
+            Question.id.in_(
+                select(QuestionSource.question_id).where(QuestionSource.sentence_id == sentence_id)
+            )
+        )
     if fact_id:
         stmt = stmt.where(
             Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))

@@ -7,7 +7,7 @@ def test_follow_a_question_to_its_sentence(page, server_url, artifacts):
     page.goto(server_url + "/questions?type=multiple_choice")
     first = page.locator(".question-item").first
     first.locator("summary").click()
-    first.get_by_role("link", name="Source sentence").click()
+    first.get_by_role("link", name="Read it in the essay").first.click()
     page.wait_for_url("**/essay#s-*")
     anchor = page.url.split("#", 1)[1]
     target = page.locator(f"[id='{anchor}']")
@@ -24,7 +24,7 @@ def test_reader_lists_questions_of_a_cited_sentence(page, server_url, artifacts)
     page.goto(server_url + "/essay")
     page.locator("a.cite").first.click()
     page.wait_for_url("**/questions?sentence=*")
-    assert page.locator("figure.source blockquote").is_visible()
+    assert page.locator("figure.source blockquote").first.is_visible()  # the sentence itself
     item = page.locator(".question-item").first
     item.locator("summary").click()
     item.get_by_role("link", name="Question page").click()

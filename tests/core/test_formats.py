@@ -203,12 +203,35 @@ def test_questions_csv_flattens_each_type():
     assert mc["fact_ids"] == " | ".join(items[0]["fact_ids"])
 
 
+TWO_SOURCES = [
+    {"section": "1", "quote": "Peace came in 1648.", "sentence_id": "1.1.1"},
+    {"section": "2", "quote": "War had begun in 1618.", "sentence_id": "2.1.3"},
+    {"section": "1", "quote": "Peace came in 1648.", "sentence_id": "1.1.1"},
+]
+ERRATUM = "The essay dates the war's start to 1619; it began in 1618."
+
+
+def test_questions_csv_lists_every_source_and_the_erratum():
+    cited = make_item(sources=TWO_SOURCES, erratum=ERRATUM)
+    older = make_item(id="mc-2")  # from before items had sources and errata
+    new, old = (
+        dict(zip(CSV_HEADER, r, strict=True)) for r in read_csv(questions_csv([cited, older]))[1:]
+    )
+    assert (new["section"], new["quote"]) == ("1", "Peace came in 1648.")  # the main source
+    assert new["sources"] == "1: Peace came in 1648. | 2: War had begun in 1618."
+    assert new["erratum"] == ERRATUM
+    assert old["sources"] == "1: Peace came in 1648." and old["erratum"] == ""
+
+
 @pytest.mark.parametrize("evil", ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(1)", "-5"])
 def test_questions_csv_is_formula_safe(evil):
     item = make_item(prompt=evil, explanation=evil, answer=evil, options=[evil, "x"])
     item["source"] = {"section": evil, "quote": evil}
+    item["sources"] = [item["source"], {"section": "2", "quote": evil}]
+    item["erratum"] = evil
     row = dict(zip(CSV_HEADER, read_csv(questions_csv([item]))[1], strict=True))
-    for column in ("prompt", "answer", "explanation", "section", "quote", "options"):
+    columns = ("prompt", "answer", "explanation", "section", "quote", "options", "sources")
+    for column in (*columns, "erratum"):
         assert row[column].startswith("'" + evil), column
 
 
@@ -253,6 +276,24 @@ def test_anki_package_covers_every_type_and_escapes_text(tmp_path):
     assert "section::part_two" in tags.split()
     ordering = next(f for f, _ in notes if first_of("ordering")["prompt"] in f)
     assert "<ol><li>" in ordering.split("\x1f")[1]  # the order on the back, as a list
+
+
+def test_anki_back_shows_every_source_and_the_erratum_by_the_key(tmp_path):
+    item = make_item(sources=TWO_SOURCES, erratum=ERRATUM + " <i>")
+    conn = open_collection(anki_package(META, [item], deck_id=1234, now=NOW), tmp_path)
+    try:
+        (fields,) = conn.execute("select flds from notes").fetchone()
+    finally:
+        conn.close()
+    back = fields.split("\x1f")[1]
+    assert back.startswith(
+        "<p><b>1648</b></p><p><b>Note on the record:</b> "
+        "The essay dates the war&#x27;s start to 1619; it began in 1618. &lt;i&gt;</p>"
+    )
+    assert back.endswith(
+        "<blockquote>Peace came in 1648.</blockquote>"
+        "<blockquote>War had begun in 1618.</blockquote>"
+    )
 
 
 def test_anki_package_leaves_no_temporary_files(tmp_path, monkeypatch):

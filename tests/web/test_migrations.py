@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,6 +11,12 @@ from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 
 from studyapp.extensions import db
+
+TWO_SOURCES = [
+    {"section": "2", "quote": "A.", "sentence_id": "2.1.1"},
+    {"section": "3", "quote": "B.", "sentence_id": "3.2.1"},
+    {"section": "2", "quote": "A.", "sentence_id": "2.1.1"},
+]
 
 
 def _diff(connection) -> list:
@@ -69,13 +77,35 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
                 ),
                 {"t": True},
             )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO question (id, type, section, prompt, data, in_bank, created_at)"
+                    " VALUES ('q2', 'ordering', '2', 'p', :data, :t, '2026-01-01 00:00:00')"
+                ),
+                {"t": True, "data": json.dumps({"source": TWO_SOURCES[0], "sources": TWO_SOURCES})},
+            )
         before = _counts()
         for revision in revisions[1:]:
             upgrade(directory=directory, revision=revision)
-        assert _counts() == before
+        after = _counts()
+        assert {name: after[name] for name in before} == before
         with db.engine.connect() as conn:  # 0002 fills sentence_id from the stored source
-            sentence = conn.execute(sa.text("SELECT sentence_id FROM question")).scalar_one()
+            sentence = conn.execute(
+                sa.text("SELECT sentence_id FROM question WHERE id = 'q1'")
+            ).scalar_one()
             assert sentence == "1.1.1"
+            # 0004 links every cited sentence, each once, the main one first
+            links = conn.execute(
+                sa.text(
+                    "SELECT question_id, sentence_id, position FROM question_source"
+                    " ORDER BY question_id, position"
+                )
+            ).all()
+            assert [tuple(link) for link in links] == [
+                ("q1", "1.1.1", 0),
+                ("q2", "2.1.1", 0),
+                ("q2", "3.2.1", 1),
+            ]
         with db.engine.connect() as connection:
             assert _diff(connection) == []
         db.engine.dispose()

@@ -67,6 +67,7 @@ def browse():
     return render_template(
         "essay/browse.html",
         questions=[(row, bank.core_question(row)) for row in rows],
+        essay=essay,
         sections=sections,
         facts=bank.facts(),
         section=section,
