@@ -89,7 +89,6 @@ def sync_bank(seed: int = 0) -> SyncResult:
             row.in_bank = False
             dropped += 1
     db.session.commit()
-    _core_cache.clear()
     return SyncResult(added, updated, dropped, len(bank.questions))
 
 
@@ -103,15 +102,14 @@ def _source_links(sentence_ids: list[str]) -> list[QuestionSource]:
     return [QuestionSource(sentence_id=s, position=i) for i, s in enumerate(sentence_ids)]
 
 
-_core_cache: dict[str, CoreQuestion] = {}
-
-
 def core_question(row: Question) -> CoreQuestion:
-    """The pure-core question for a row (cached per process: ids are derived from content)."""
-    item = _core_cache.get(row.id)
-    if item is None:
-        item = _core_cache[row.id] = CoreQuestion.from_dict(row.data)
-    return item
+    """The pure-core question for a row.
+
+    Not cached: an id stays when only a question's sources or erratum change, so a cache keyed
+    by id could show one worker's stale copy after another process reseeds; rebuilding one
+    costs microseconds.
+    """
+    return CoreQuestion.from_dict(row.data)
 
 
 def usable_questions_query():

@@ -49,9 +49,6 @@ def cite_two_sentences(monkeypatch) -> Cited:  # type: ignore[no-untyped-def]
     )
     questions = tuple(changed if q.id == target.id else q for q in generated.questions)
     monkeypatch.setattr(bank, "generate_bank", lambda *args, **kwargs: Bank(questions, ()))
-    # The per-process cache is keyed by id, and this item keeps its id: drop it afterwards so
-    # that later tests, on a fresh copy of the bank, read the item as generated.
-    monkeypatch.setattr(bank, "_core_cache", {})
     result = bank.sync_bank(0)
     assert (result.added, result.updated, result.dropped) == (0, 1, 0)
     return Cited(target.id, target.fact_ids[0], main, extra)
