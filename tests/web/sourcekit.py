@@ -28,12 +28,13 @@ class Cited:
     fact_id: str
     main: Sentence
     extra: Sentence
+    generated: tuple[str, ...]  # the sentence ids the generator itself cites
 
 
 def cite_two_sentences(monkeypatch) -> Cited:  # type: ignore[no-untyped-def]
     """Sync the changed bank (the real generator comes back when the test ends)."""
     essay = bank.essay()
-    generated = bank.generate_bank(essay, bank.facts(), seed=0)
+    generated = bank.generate_bank(essay, bank.fact_base(), seed=0)
     target = generated.by_type(QuestionType.ORDERING)[0]
     main = essay.sentence(target.source.sentence_id)
     cited = set(db.session.scalars(select(QuestionSource.sentence_id)))
@@ -51,4 +52,5 @@ def cite_two_sentences(monkeypatch) -> Cited:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(bank, "generate_bank", lambda *args, **kwargs: Bank(questions, ()))
     result = bank.sync_bank(0)
     assert (result.added, result.updated, result.dropped) == (0, 1, 0)
-    return Cited(target.id, target.fact_ids[0], main, extra)
+    generated_ids = tuple(src.sentence_id for src in target.sources)
+    return Cited(target.id, target.fact_ids[0], main, extra, generated_ids)

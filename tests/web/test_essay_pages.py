@@ -124,3 +124,13 @@ def test_export_questions_before_any_database_exports_the_generated_bank(tmp_pat
     data = json.loads(result.stdout)
     assert data["questions"] and all(q["sources"] for q in data["questions"])
     assert "No database yet" in result.stderr
+
+
+def test_a_question_changed_by_another_process_is_read_afresh(app):
+    from studyapp.services.bank import core_question
+
+    row = db.session.scalars(db.select(Question).order_by(Question.id)).first()
+    assert core_question(row).erratum is None
+    row.data = {**row.data, "erratum": "Changed by a reseed in another process."}
+    db.session.commit()
+    assert core_question(row).erratum == "Changed by a reseed in another process."

@@ -15,6 +15,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import event, select
 
+from studyapp.core.questions import seed_bank
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question, QuestionSource, ReviewMode
@@ -65,9 +66,11 @@ def test_sync_links_every_cited_sentence_once_and_follows_changes(cited, monkeyp
     monkeypatch.undo()  # the generator as it is: one source again, no erratum
     assert bank.sync_bank(0).updated == 1
     links = db.session.scalars(
-        select(QuestionSource.sentence_id).where(QuestionSource.question_id == cited.question_id)
+        select(QuestionSource.sentence_id)
+        .where(QuestionSource.question_id == cited.question_id)
+        .order_by(QuestionSource.position)
     ).all()
-    assert links == [cited.main.id]
+    assert links == list(cited.generated)
     assert _item(cited).erratum is None
 
 
@@ -214,7 +217,8 @@ def test_csv_export_carries_every_source_and_the_erratum(cited, client, auth, in
         f"{cited.main.section_id}: {cited.main.text} | {cited.extra.section_id}: {cited.extra.text}"
     )
     assert row["erratum"] == ERRATUM
-    assert all(r["erratum"] == "" for qid, r in rows.items() if qid != cited.question_id)
+    errata = {q.id: q.erratum or "" for q in seed_bank(0).questions}
+    assert all(r["erratum"] == errata[qid] for qid, r in rows.items() if qid != cited.question_id)
 
 
 def test_anki_export_carries_every_source_and_the_erratum(
