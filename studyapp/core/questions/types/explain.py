@@ -16,12 +16,13 @@ def rubric(fact: Fact) -> str:
     """How a student marks their own answer: a stated threshold of the essay's reasons."""
     n, k = len(fact.reasons), fact.threshold or len(fact.reasons)
     need = f"all {n}" if k == n else f"at least {k} of the {n}"
+    must = ""
     if fact.required and k < n:
-        named = " and ".join(_ORDINALS[i - 1] for i in fact.required)
-        need += f", always including the {named}"
+        named = " and the ".join(_ORDINALS[i - 1] for i in fact.required)
+        must = f", and one of them must be the {named}"
     text = (
         f"The essay gives {n} reasons. Count your answer right if it names {need} "
-        f"in your own words. In short: {fact.statement}"
+        f"in your own words{must}. In short: {fact.statement}"
     )
     return f"{text} Note on the record: {fact.erratum}" if fact.erratum else text
 
