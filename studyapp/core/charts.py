@@ -3,8 +3,10 @@
 Every function returns SVG markup that the web layer inserts as-is, so every piece of text that
 goes in is escaped here. Each chart has role="img", a <title> and a <desc> that states its
 numbers (a screen reader, or a text browser, gets the data without the picture), a viewBox so
-it scales down on a phone, CSS classes (chart, bar, axis, grid, label) for the stylesheet, and
-inline fills that read on a light background when no stylesheet applies.
+it scales down on a phone, and CSS classes (chart, progress, bar, track, axis, grid, label) that
+the stylesheet colours from its theme variables, light or dark. Text is drawn in currentColor, so
+it follows the page's text colour; the shapes carry light-theme fills only as a fallback for a
+page without the stylesheet (its rules override them).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from html import escape
 from typing import Any
 
 BAR_FILL = "#3c78c3"
-TEXT_FILL = "#394654"
+TEXT_FILL = "currentColor"
 AXIS_STROKE = "#8895a3"
 GRID_STROKE = "#dde3ea"
 TRACK_FILL = "#e3e8ee"
