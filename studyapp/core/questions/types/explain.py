@@ -18,8 +18,9 @@ def rubric(fact: Fact) -> str:
     need = f"all {n}" if k == n else f"at least {k} of the {n}"
     must = ""
     if fact.required and k < n:
-        named = " and the ".join(_ORDINALS[i - 1] for i in fact.required)
-        must = f", and one of them must be the {named}"
+        names = [_ORDINALS[i - 1] for i in fact.required]
+        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        must = f", always including the {which} reason{'s' if len(names) > 1 else ''}"
     text = (
         f"The essay gives {n} reasons. Count your answer right if it names {need} "
         f"in your own words{must}. In short: {fact.statement}"
