@@ -12,11 +12,12 @@ import pytest
 from studyapp.core.essay import load_essay
 from studyapp.core.facts import Fact, FactKind, load_facts
 from studyapp.core.questions import (
-    GENERATORS,
+    KINDS,
     Question,
     QuestionType,
     Source,
     generate_bank,
+    get_kind,
     make_id,
     seed_bank,
 )
@@ -108,14 +109,14 @@ def test_export_shapes_per_type():
 
 
 def test_registry_holds_every_type_and_takes_new_ones(monkeypatch):
-    assert set(GENERATORS) == ALL_TYPES
+    assert set(KINDS) == ALL_TYPES
     extra = BANK.by_type("short_answer")[0]
     renamed = replace(extra, id="sa-extra", prompt="Who wrote the essay under study?")
 
     def one_more(ctx):
         yield renamed
 
-    monkeypatch.setitem(GENERATORS, QuestionType.SHORT_ANSWER, one_more)
+    monkeypatch.setattr(get_kind(QuestionType.SHORT_ANSWER), "generate", one_more)
     bank = generate_bank(ESSAY, FACTS)
     assert [q.id for q in bank.by_type("short_answer")] == ["sa-extra"]
 
@@ -128,7 +129,7 @@ def test_rejected_items_are_logged_and_kept_aside(monkeypatch, caplog):
         yield good
         yield bad
 
-    monkeypatch.setitem(GENERATORS, QuestionType.SHORT_ANSWER, with_a_bad_one)
+    monkeypatch.setattr(get_kind(QuestionType.SHORT_ANSWER), "generate", with_a_bad_one)
     with caplog.at_level(logging.INFO, logger="studyapp.questions"):
         bank = generate_bank(ESSAY, FACTS)
     assert [r.candidate.id for r in bank.rejected] == ["sa-bad"]

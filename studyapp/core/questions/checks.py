@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 
 from studyapp.core.essay import Essay
 from studyapp.core.facts import Fact, FactKind
-from studyapp.core.questions.model import Question, QuestionType
+from studyapp.core.questions.kinds import get_kind
+from studyapp.core.questions.model import Question
 from studyapp.core.text import content_words, date_span, normalize, number_value, parse_date
 
 BLANK = "_____"
@@ -288,18 +289,7 @@ def explain(q: Question, essay: Essay, facts: Facts) -> list[str]:
     return problems
 
 
-CHECKS: dict[QuestionType, Check] = {
-    QuestionType.MULTIPLE_CHOICE: multiple_choice,
-    QuestionType.SHORT_ANSWER: short_answer,
-    QuestionType.CLOZE: cloze,
-    QuestionType.TRUE_FALSE: true_false,
-    QuestionType.ORDERING: ordering,
-    QuestionType.MATCHING: matching,
-    QuestionType.EXPLAIN: explain,
-}
-
-
 def problems_with(q: Question, essay: Essay, facts: Facts | None = None) -> list[str]:
     """Every problem with one item (empty when it is fit for a class)."""
     known = facts or {}
-    return common(q, essay, known) + CHECKS[q.type](q, essay, known)
+    return common(q, essay, known) + get_kind(q.type).checks(q, essay, known)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from studyapp.core.questions import checks
 from studyapp.core.questions.checks import BLANK, MIN_CLOZE_WORDS
 from studyapp.core.questions.context import Context
+from studyapp.core.questions.kinds import TypedKind, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
 from studyapp.core.text import normalize
 
@@ -65,3 +67,19 @@ def generate(ctx: Context) -> Iterator[Question]:
             sources=(source,),
             fact_ids=(fact.id,),
         )
+
+
+# --- the kind ------------------------------------------------------------------------------------
+
+
+@register
+class Cloze(TypedKind):
+    """Type the term blanked out of the essay's sentence."""
+
+    id = TYPE
+    label = "Fill the blank"
+    prefix = "cz"
+    expected_seconds = 15
+    template = "kinds/typed.html"
+    generate = staticmethod(generate)
+    checks = staticmethod(checks.cloze)
