@@ -11,7 +11,7 @@ from sqlalchemy import select
 from studyapp.core.essay import Essay, load_essay
 from studyapp.core.facts import Fact, load_facts
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import generate_bank
+from studyapp.core.questions import generate_bank, graded_kinds
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question, QuestionFact
@@ -92,6 +92,11 @@ def core_question(row: Question) -> CoreQuestion:
     if item is None:
         item = _core_cache[row.id] = CoreQuestion.from_dict(row.data)
     return item
+
+
+def graded_types() -> list[str]:
+    """Ids of the kinds the app grades itself, in listing order: practice and quizzes use these."""
+    return [str(kind.id) for kind in graded_kinds()]
 
 
 def usable_questions_query():

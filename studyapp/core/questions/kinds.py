@@ -86,7 +86,9 @@ class QuestionKind:
 
     def response_text(self, question: Question, response: Any) -> str:
         """A saved response, readable on one line; empty when there is none."""
-        return "" if response is None else str(response)
+        if response is None or (isinstance(response, str | list | tuple | dict) and not response):
+            return ""
+        return str(response)
 
     def verdict(self, question: Question, score: float, right: str, wrong: str) -> Verdict:
         """A verdict for a score in 0..1: correct only at 1, with the feedback that fits."""

@@ -170,9 +170,9 @@ class TrueFalse(QuestionKind):
         return "True" if question.answer else "False"
 
     def response_text(self, question: Question, response: Any) -> str:
-        if response is None or response == "":
-            return ""
-        return "True" if response else "False"
+        if isinstance(response, bool):
+            return "True" if response else "False"
+        return super().response_text(question, response)
 
     def choice_key(self, question: Question) -> tuple[list[str], str] | None:
         return ["True", "False"], self.answer_text(question)
