@@ -186,13 +186,13 @@ K = TypeVar("K", bound=type[QuestionKind])
 def register(cls: K) -> K:
     """Register a kind (a class decorator); each id once."""
     if cls.id in KINDS:
-        raise ValueError(f"question kind {cls.id!r} is registered twice")
+        raise ValueError(f"question kind '{cls.id}' is registered twice")
     for attr in ("label", "prefix"):
         if not getattr(cls, attr, ""):
-            raise ValueError(f"question kind {cls.id!r} needs a {attr}")
+            raise ValueError(f"question kind '{cls.id}' needs a {attr}")
     taken = {k.prefix: k.id for k in KINDS.values()}
     if cls.prefix in taken:
-        raise ValueError(f"question kind {cls.id!r} reuses the id prefix of {taken[cls.prefix]!r}")
+        raise ValueError(f"question kind '{cls.id}' reuses the id prefix of '{taken[cls.prefix]}'")
     KINDS[cls.id] = cls()
     return cls
 
@@ -202,7 +202,7 @@ def get_kind(name: str) -> QuestionKind:
     try:
         return KINDS[name]
     except KeyError:
-        raise KeyError(f"unknown question kind {name!r}") from None
+        raise KeyError(f"unknown question kind '{name}'") from None
 
 
 def all_kinds() -> list[QuestionKind]:
