@@ -184,6 +184,20 @@ def instructor(app):
     return make_user(name="Ines Instructor", role="instructor")
 
 
+# A question of the made-up kind, in the export form.
+RIDDLE = {
+    "id": "rd-1",
+    "type": "riddle",
+    "prompt": "What has keys but opens no locks?",
+    "options": None,
+    "answer": "A piano",
+    "accept": ["piano"],
+    "explanation": "A riddle.",
+    "source": {"section": "1", "quote": "A quote."},
+    "fact_ids": ["f"],
+}
+
+
 @pytest.fixture
 def riddle_kind():
     """A made-up auto-graded kind ("riddle"), registered for one test and removed after."""

@@ -24,6 +24,7 @@ from studyapp.core.questions import (
     seed_bank,
 )
 from studyapp.core.questions.kinds import ResponseError, register
+from tests.conftest import RIDDLE
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "studyapp" / "templates"
@@ -119,20 +120,9 @@ def test_a_partial_quiz_draft_keeps_what_was_given():
 def test_a_registered_kind_is_picked_up_by_the_export_and_the_model(riddle_kind):
     assert riddle_kind in all_kinds() and riddle_kind in graded_kinds()
     assert make_id("riddle", ("f",)).startswith("rd-")  # type: ignore[arg-type]
-    item = {
-        "id": "rd-1",
-        "type": "riddle",
-        "prompt": "What has keys but opens no locks?",
-        "options": None,
-        "answer": "A piano",
-        "accept": ["piano"],
-        "explanation": "A riddle.",
-        "source": {"section": "1", "quote": "A quote."},
-        "fact_ids": ["f"],
-    }
-    _, items = parse_questions_json(json.dumps({"essay": _META, "questions": [item]}))
+    _, items = parse_questions_json(json.dumps({"essay": _META, "questions": [RIDDLE]}))
     assert items[0]["type"] == "riddle"
-    q = Question.from_dict({**item, "source": {**item["source"], "sentence_id": None}})
+    q = Question.from_dict(RIDDLE)
     assert check(q, "piano").correct and not check(q, "a harp").correct
 
 

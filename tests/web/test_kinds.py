@@ -11,6 +11,7 @@ from studyapp.models import ReviewMode
 from studyapp.services.bank import graded_types
 from studyapp.services.study import rate
 from studyapp.web.study.forms import read_response
+from tests.conftest import RIDDLE
 from tests.web.helpers import answer_fields
 from tests.web.quizkit import make_course
 
@@ -42,19 +43,7 @@ def test_the_labels_and_choices_on_every_page_come_from_the_registry(client, aut
 
 
 def _riddle() -> Question:
-    return Question.from_dict(
-        {
-            "id": "rd-1",
-            "type": "riddle",
-            "prompt": "What has keys but opens no locks?",
-            "options": None,
-            "answer": "A piano",
-            "accept": ["piano"],
-            "explanation": "A riddle.",
-            "source": {"section": "1", "quote": "A quote.", "sentence_id": None},
-            "fact_ids": ["f"],
-        }
-    )
+    return Question.from_dict(RIDDLE)
 
 
 def test_a_new_kind_shows_up_in_labels_choices_and_quiz_types(

@@ -78,7 +78,13 @@ class QuestionKind:
         try:
             return True, self.parse_form(form, question, prefix)
         except ResponseError:
-            return False, None
+            return self.partial_draft(form, question, prefix)
+
+    def partial_draft(
+        self, form: Mapping[str, str], question: Question, prefix: str = ""
+    ) -> tuple[bool, Any]:
+        """What an incomplete form holds worth saving: (present, response); none by default."""
+        return False, None
 
     def answer_text(self, question: Question) -> str:
         """The key, readable on one line."""
@@ -142,12 +148,10 @@ class TypedKind(QuestionKind):
     def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
         return read_text(form, prefix, required=True)
 
-    def parse_draft(
+    def partial_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
-        present, response = super().parse_draft(form, question, prefix)
-        if present:
-            return present, response
+        """An emptied text box is saved as empty; a too-long answer is not saved."""
         text = form.get(prefix + "text")
         return (True, "") if text is not None and not text.strip() else (False, None)
 

@@ -162,14 +162,10 @@ class Matching(QuestionKind):
             pairs.append([name, right[int(raw)]])
         return pairs
 
-    def parse_draft(
+    def partial_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
         """A partial match keeps the pairs chosen so far."""
-        try:
-            return True, self.parse_form(form, question, prefix)
-        except ResponseError:
-            pass
         left, right = question.options["left"], question.options["right"]  # type: ignore[index, call-overload]
         pairs = []
         for i, name in enumerate(left):

@@ -161,14 +161,10 @@ class Ordering(QuestionKind):
         order = sorted(range(n), key=lambda i: int(positions[i]))
         return [options[i] for i in order]
 
-    def parse_draft(
+    def partial_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
         """A partial order keeps the positions given, with None where a place is still free."""
-        try:
-            return True, self.parse_form(form, question, prefix)
-        except ResponseError:
-            pass
         options = tuple(question.options or ())
         n = len(options)
         slots: list[str | None] = [None] * n
