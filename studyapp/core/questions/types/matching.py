@@ -153,7 +153,7 @@ class Matching(QuestionKind):
         )
 
     def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
-        left, right = question.options["left"], question.options["right"]  # type: ignore[index, call-overload]
+        left, right = self.columns(question)
         pairs = []
         for i, name in enumerate(left):
             raw = form.get(f"{prefix}match-{i}", "")
@@ -166,13 +166,19 @@ class Matching(QuestionKind):
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
         """A partial match keeps the pairs chosen so far."""
-        left, right = question.options["left"], question.options["right"]  # type: ignore[index, call-overload]
+        left, right = self.columns(question)
         pairs = []
         for i, name in enumerate(left):
             raw = form.get(f"{prefix}match-{i}", "")
             if raw.isdigit() and int(raw) < len(right):
                 pairs.append([name, right[int(raw)]])
         return True, pairs
+
+    @staticmethod
+    def columns(question: Question) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The left and right columns of a matching item."""
+        options: Any = question.options
+        return options["left"], options["right"]
 
     def answer_text(self, question: Question) -> str:
         return "; ".join(f"{a} → {b}" for a, b in question.answer)  # type: ignore[misc]
