@@ -39,7 +39,12 @@ from studyapp.models import (  # noqa: E402
 from studyapp.services import assignments as quiz  # noqa: E402
 from studyapp.services import courses  # noqa: E402
 from studyapp.services.accounts import hash_password, set_hash_profile  # noqa: E402
-from studyapp.services.bank import core_question, questions_by_ids, sync_bank  # noqa: E402
+from studyapp.services.bank import (  # noqa: E402
+    core_question,
+    graded_types,
+    questions_by_ids,
+    sync_bank,
+)
 
 
 def build_class(teacher: User, size: int, now: datetime) -> tuple[int, int]:
@@ -62,7 +67,7 @@ def build_class(teacher: User, size: int, now: datetime) -> tuple[int, int]:
         insert(Enrollment), [{"course_id": course.id, "user_id": u, "joined_at": now} for u in ids]
     )
     db.session.commit()
-    qids = quiz.draw_questions(count=40, types=list(quiz.QUIZ_TYPES), sections=[], seed=size)
+    qids = quiz.draw_questions(count=40, types=graded_types(), sections=[], seed=size)
     assert len(qids) == 40, len(qids)
     a = quiz.create_assignment(
         course,

@@ -182,3 +182,38 @@ def student(app):
 @pytest.fixture
 def instructor(app):
     return make_user(name="Ines Instructor", role="instructor")
+
+
+# A question of the made-up kind, in the export form.
+RIDDLE = {
+    "id": "rd-1",
+    "type": "riddle",
+    "prompt": "What has keys but opens no locks?",
+    "options": None,
+    "answer": "A piano",
+    "accept": ["piano"],
+    "explanation": "A riddle.",
+    "source": {"section": "1", "quote": "A quote."},
+    "fact_ids": ["f"],
+}
+
+
+@pytest.fixture
+def riddle_kind():
+    """A made-up auto-graded kind ("riddle"), registered for one test and removed after."""
+    from studyapp.core.questions.kinds import KINDS, TypedKind, register
+
+    @register
+    class Riddle(TypedKind):
+        id = "riddle"
+        label = "Riddle"
+        prefix = "rd"
+        template = "kinds/typed.html"
+
+        def generate(self, ctx):  # type: ignore[no-untyped-def]
+            return iter(())
+
+    try:
+        yield KINDS["riddle"]
+    finally:
+        del KINDS["riddle"]

@@ -51,8 +51,6 @@ MAX_ITEMS = {
     Importance.SUPPORTING: 3,
     Importance.DETAIL: 2,
 }
-# The kinds a single fact can be turned into (ordering and matching come from sets).
-FACT_KINDS = ("multiple_choice", "cloze", "true_false", "short_answer", "explain")
 # Words that make a sentence lean on the one before it: not a self-contained cloze.
 LEADING_CONNECTIVES = (
     "however", "in other words", "for instance", "for example", "under these circumstances",
@@ -85,7 +83,7 @@ class Fact:
     question: str  # a natural question, in other words than the essay's, whose key is answer
     topic: str  # short label (an event's name in ordering items; the fact's name elsewhere)
     checked: str  # the fact-check against the historical record, in a line
-    kinds: tuple[str, ...]  # which of FACT_KINDS suit this fact
+    kinds: tuple[str, ...]  # the question kinds that suit this fact (ids of the kind registry)
     view: bool = False  # the author's interpretation, asked as the author's view
     erratum: str | None = None  # where the essay departs from the record
     cloze: str | None = None  # a clean, self-contained sentence holding the key once
@@ -341,6 +339,26 @@ def changed_span(true: str, false: str) -> tuple[list[str], list[str]]:
     return a[start : len(a) - end], b[start : len(b) - end]
 
 
+def _kind_problems(fact: Fact) -> list[str]:
+    """What the kinds the fact names need of it (each kind checks its own material)."""
+    from studyapp.core.questions import KINDS  # the engine sits on the facts: ask it late
+
+    problems = []
+    named = [KINDS.get(k) for k in fact.kinds]
+    unknown = [k for k, kind in zip(fact.kinds, named, strict=True) if kind is None]
+    if unknown:
+        problems.append(f"unknown kinds {unknown}")
+    kinds = [k for k in named if k is not None]
+    if any(not k.from_fact for k in kinds):
+        problems.append("ordering and matching items come from sets, not a fact's kinds")
+    asking = [k.id for k in kinds if k.asks_fact_question]
+    if len(asking) > 1:
+        problems.append(f"{' and '.join(asking)} would ask the same question")
+    for kind in kinds:
+        problems += [f"{kind.id}: {p}" for p in kind.fact_problems(fact)]
+    return problems
+
+
 def _fact_problems(fact: Fact, essay: Essay, where: str) -> list[str]:
     problems: list[str] = []
     section_ids = {s.id for s in essay.sections}
@@ -369,30 +387,7 @@ def _fact_problems(fact: Fact, essay: Essay, where: str) -> list[str]:
         problems.append(f"{where}: date {fact.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     if fact.kind == FactKind.DATE and fact.date and fact.date[:4] not in fact.answer:
         problems.append(f"{where}: the date key {fact.date} disagrees with the answer")
-    unknown = set(fact.kinds) - set(FACT_KINDS)
-    if unknown:
-        problems.append(f"{where}: unknown kinds {sorted(unknown)} (sets make ordering/matching)")
-    if "multiple_choice" in fact.kinds and "short_answer" in fact.kinds:
-        problems.append(f"{where}: multiple choice and short answer would ask the same question")
-    if "explain" in fact.kinds:
-        if fact.kind != FactKind.CAUSE or len(fact.reasons) < 2:
-            problems.append(f"{where}: an explain item needs a cause with at least two reasons")
-        if not fact.threshold or not 1 <= fact.threshold <= len(fact.reasons):
-            problems.append(f"{where}: an explain item needs a threshold of reasons")
-        if not fact.question.startswith("Why"):
-            problems.append(f"{where}: an explain item asks why")
-        if any(not 1 <= i <= len(fact.reasons) for i in fact.required) or (
-            fact.threshold and len(fact.required) > fact.threshold
-        ):
-            problems.append(
-                f"{where}: required reasons must be among the reasons and the threshold"
-            )
-    if "cloze" in fact.kinds:
-        problems += [f"{where}: cloze: {p}" for p in cloze_problems(fact)]
-    if "true_false" in fact.kinds:
-        problems += [f"{where}: false statement: {p}" for p in false_statement_problems(fact)]
-    if "multiple_choice" in fact.kinds:
-        problems += [f"{where}: distractors: {p}" for p in distractor_problems(fact)]
+    problems += [f"{where}: {p}" for p in _kind_problems(fact)]
     asked = [fact.question, fact.statement]
     if fact.cloze:
         asked.append(fact.cloze)
@@ -404,89 +399,6 @@ def _fact_problems(fact: Fact, essay: Essay, where: str) -> list[str]:
         for text in asked:
             if not attributes_to_essay(text):
                 problems.append(f"{where}: a claim with an erratum needs 'according to the essay'")
-    return problems
-
-
-def cloze_problems(fact: Fact) -> list[str]:
-    """A clean, self-contained sentence holding exactly one accepted form, once."""
-    text = fact.cloze
-    if not text:
-        return ["no cloze sentence"]
-    problems = []
-    found = [form for form in fact.accepted if occurrences(text, form)]
-    if not found:
-        problems.append("holds neither the answer nor an alias")
-    longest = max(found, key=len) if found else None
-    if longest and occurrences(text, longest) != 1:
-        problems.append("the key stands more than once")
-    connective = leading_connective(text)
-    if connective:
-        problems.append(f"opens with {connective!r}, leaning on another sentence")
-    if not quotes_balanced(text):
-        problems.append("unbalanced quotation marks")
-    if not text.rstrip().endswith((".", "?", '."', ".”")):
-        problems.append("not a whole sentence")
-    return problems
-
-
-def false_statement_problems(fact: Fact) -> list[str]:
-    """The statement with exactly one value changed, no negation, the key gone."""
-    false = fact.false_statement
-    if not false:
-        return ["no false statement"]
-    problems = []
-    removed, added = changed_span(fact.statement, false)
-    if not removed or not added:
-        problems.append("does not replace a value of the statement")
-    if len(removed) > 6 or len(added) > 6:
-        problems.append("changes more than one value")
-    if {w.casefold().strip(".,;:") for w in added} & NEGATIONS:
-        problems.append("made false by negation")
-    if normalize_words(removed) == normalize_words(added):
-        problems.append("changes only punctuation or case")
-    return problems
-
-
-def normalize_words(words: list[str]) -> list[str]:
-    """Words without case or punctuation, for comparing two wordings."""
-    return [re.sub(r"[^\w-]", "", w.casefold()) for w in words]
-
-
-def distractor_problems(fact: Fact) -> list[str]:
-    """Three or more wrong answers, distinct, none accepted, none named by the question."""
-    from studyapp.core.text import normalize, parse_date  # local: text imports nothing of ours
-
-    problems = []
-    values = list(fact.distractors)
-    if len(values) < 3:
-        problems.append("fewer than three")
-    folded = [normalize(v) for v in values]
-    if len(set(folded)) != len(folded):
-        problems.append("repeated")
-    accepted = {normalize(a) for a in (*fact.accepted, *fact.exclude)}
-    for v in values:
-        nv = normalize(v)
-        if nv in accepted:
-            problems.append(f"{v!r} is an accepted answer")
-        if nv and f" {nv} " in f" {normalize(fact.question)} ":
-            problems.append(f"{v!r} is named in the question itself")
-        if "daekwon son" in nv or nv == "son":
-            problems.append("the essay's author is never a distractor")
-    key_date = parse_date(fact.answer)
-    for v in values:
-        d = parse_date(v)
-        if (key_date is None) != (d is None):
-            problems.append(f"{v!r} is not the same kind of value as the key")
-        elif (
-            key_date
-            and d
-            and (key_date[1] is None, key_date[2] is None)
-            != (
-                d[1] is None,
-                d[2] is None,
-            )
-        ):
-            problems.append(f"{v!r} has another precision than the key")
     return problems
 
 

@@ -14,7 +14,6 @@ matching, and null or [] otherwise; ``answer`` is text, true/false, the items in
 from __future__ import annotations
 
 import csv
-import html
 import io
 import itertools
 import json
@@ -25,6 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from studyapp.core.questions.kinds import KINDS, escape, get_kind, is_text_list
 
 QUESTION_KEYS = (
     "id",
@@ -41,10 +42,6 @@ QUESTION_KEYS = (
 OPTIONAL_KEYS = frozenset({"sources"})  # exports from before it existed read back with [source]
 ESSAY_KEYS = ("slug", "title", "author")
 SOURCE_KEYS = ("section", "quote")
-TYPES = frozenset(
-    {"multiple_choice", "cloze", "true_false", "short_answer", "ordering", "matching", "explain"}
-)
-_TEXT_ANSWER_TYPES = frozenset({"cloze", "short_answer", "explain"})
 # OWASP CSV injection lists = + - @ tab and carriage return; ASVS 1.2.10 adds the null character.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -107,48 +104,9 @@ def questions_json(essay_meta: Mapping[str, str], questions: Sequence[Mapping[st
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _is_text_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
 def _check_answer(q: Mapping[str, Any]) -> str | None:
-    """What is wrong with a question's options and answer for its type, or None."""
-    qtype, options, answer = q["type"], q["options"], q["answer"]
-    if qtype == "multiple_choice":
-        if not _is_text_list(options) or len(options) < 2:
-            return "options must be a list of at least two texts"
-        if not isinstance(answer, str) or answer not in options:
-            return "answer must be one of the options"
-    elif qtype == "ordering":
-        if not _is_text_list(options) or not _is_text_list(answer):
-            return "options and answer must be lists of texts"
-        if sorted(options) != sorted(answer):
-            return "answer must put the same items as the options in order"
-    elif qtype == "matching":
-        if not (
-            isinstance(options, dict)
-            and set(options) == {"left", "right"}
-            and _is_text_list(options["left"])
-            and _is_text_list(options["right"])
-        ):
-            return 'options must be {"left": [...], "right": [...]}'
-        pairs_ok = isinstance(answer, list) and all(
-            _is_text_list(p) and len(p) == 2 for p in answer
-        )
-        if not pairs_ok:
-            return "answer must be a list of [left, right] pairs"
-        if sorted(left for left, _ in answer) != sorted(options["left"]):
-            return "answer must pair every left item once"
-        if any(right not in options["right"] for _, right in answer):
-            return "answer pairs a right item that is not among the options"
-    else:
-        if options not in (None, []):
-            return f"a {qtype} question has no options (null or [])"
-        if qtype == "true_false" and not isinstance(answer, bool):
-            return "answer must be true or false"
-        if qtype in _TEXT_ANSWER_TYPES and not (isinstance(answer, str) and answer.strip()):
-            return "answer must be non-empty text"
-    return None
+    """What is wrong with a question's options and answer for its kind, or None."""
+    return get_kind(q["type"]).export_problem(q["options"], q["answer"])
 
 
 def _check_question(q: Any, where: str) -> dict[str, Any]:
@@ -161,12 +119,12 @@ def _check_question(q: Any, where: str) -> dict[str, Any]:
     for key in ("id", "prompt"):
         if not isinstance(q[key], str) or not q[key].strip():
             raise ValueError(f"{where}: {key} must be non-empty text")
-    if q["type"] not in TYPES:
+    if not isinstance(q["type"], str) or q["type"] not in KINDS:
         raise ValueError(f"{where}: unknown type {q['type']!r}")
     if not isinstance(q["explanation"], str):
         raise ValueError(f"{where}: explanation must be text")
     for key in ("accept", "fact_ids"):
-        if not _is_text_list(q[key]):
+        if not is_text_list(q[key]):
             raise ValueError(f"{where}: {key} must be a list of texts")
     source = q["source"]
     if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in SOURCE_KEYS):
@@ -315,44 +273,19 @@ _CARD_CSS = (
 )
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value))
-
-
-def _items(tag: str, values: Iterable[Any], attrs: str = "") -> str:
-    return f"<{tag}{attrs}>" + "".join(f"<li>{_e(v)}</li>" for v in values) + f"</{tag}>"
-
-
 def _front(q: Mapping[str, Any]) -> str:
-    parts = [f"<p>{_e(q['prompt'])}</p>"]
-    options = q.get("options")
-    if isinstance(options, Mapping):
-        parts.append(_items("ul", options["left"]) + "<p>with</p>" + _items("ul", options["right"]))
-    elif options and str(q["type"]) == "multiple_choice":
-        parts.append(_items("ol", options, ' type="A"'))
-    elif options:
-        parts.append(_items("ul", options))
-    return "".join(parts)
+    return f"<p>{escape(q['prompt'])}</p>" + get_kind(q["type"]).anki_options(q.get("options"))
 
 
 def _back(q: Mapping[str, Any]) -> str:
-    answer = q["answer"]
-    if isinstance(answer, bool):
-        shown = f"<p><b>{'True' if answer else 'False'}</b></p>"
-    elif isinstance(answer, list | tuple) and str(q["type"]) == "matching":
-        shown = _items("ul", (f"{left} → {right}" for left, right in answer))
-    elif isinstance(answer, list | tuple):
-        shown = _items("ol", answer)
-    else:
-        shown = "<p><b>" + "<br>".join(_e(line) for line in str(answer).split("\n")) + "</b></p>"
-    parts = [shown]
+    parts = [get_kind(q["type"]).anki_answer(q["answer"])]
     if q.get("erratum"):
-        parts.append(f"<p><b>Note on the record:</b> {_e(q['erratum'])}</p>")
+        parts.append(f"<p><b>Note on the record:</b> {escape(q['erratum'])}</p>")
     if q.get("accept"):
-        parts.append(f"<p>Also accepted: {_e('; '.join(map(str, q['accept'])))}</p>")
+        parts.append(f"<p>Also accepted: {escape('; '.join(map(str, q['accept'])))}</p>")
     if q.get("explanation"):
-        parts.append(f"<p>{_e(q['explanation'])}</p>")
-    parts.extend(f"<blockquote>{_e(s['quote'])}</blockquote>" for s in _sources(q))
+        parts.append(f"<p>{escape(q['explanation'])}</p>")
+    parts.extend(f"<blockquote>{escape(s['quote'])}</blockquote>" for s in _sources(q))
     return "".join(parts)
 
 
@@ -390,7 +323,7 @@ def anki_package(
     )
     title, author = essay_meta["title"], essay_meta.get("author", "")
     description = f"Questions on {title}" + (f" by {author}" if author else "")
-    deck = genanki.Deck(deck_id, title, description=_e(description))
+    deck = genanki.Deck(deck_id, title, description=escape(description))
     for q in questions:
         deck.add_note(
             genanki.Note(

@@ -1,4 +1,7 @@
-"""Answer checking: ``check(question, response) -> Verdict``.
+"""Answer checking: ``check(question, response) -> Verdict``, by the question's kind.
+
+Each kind grades its own responses (``QuestionKind.grade`` in ``questions/types/``); this module
+holds the verdict and the rules for typed answers that the typed kinds share.
 
 Typed answers are compared after ``text.normalize`` (case, accents, punctuation, hyphens and
 leading articles ignored) against the key and every accepted alias. Names and terms forgive
@@ -6,22 +9,21 @@ small typos (insertions, deletions, substitutions, swapped neighbours), scaled t
 and judged word by word; numbers and dates (digits or number words) must be exact. A date key
 also accepts the same date written another way ("March 1969" = "1969-03" = "03/1969"), but
 never a less precise one ("1969" is wrong for "March 1969"). A qualifier the question asks for
-("more than how many") may be repeated in the answer. Ordering and matching earn partial
-credit: the share of pairs of items in the right relative order, and the share of correct
-pairs. The rules in full: docs/questions.md.
+("more than how many") may be repeated in the answer. The rules in full: docs/questions.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz.distance import OSA
 
-from studyapp.core.questions.model import Question, QuestionType
 from studyapp.core.text import has_digit, is_numeric_phrase, normalize, parse_date
+
+if TYPE_CHECKING:
+    from studyapp.core.questions.model import Question
 
 # Qualifiers a typed number may carry when the question asks for them ("more than how many").
 QUALIFIERS = ("more than", "fewer than", "less than", "over", "under", "at least", "nearly")
@@ -109,40 +111,17 @@ def typed_matches(response: str, accepted: Sequence[str], prompt: str = "") -> b
     return False
 
 
-def _expected(q: Question) -> str:
-    if q.type == QuestionType.TRUE_FALSE:
-        return "True" if q.answer else "False"
-    if q.type == QuestionType.ORDERING:
-        return " → ".join(q.answer)  # type: ignore[arg-type]
-    if q.type == QuestionType.MATCHING:
-        return "; ".join(f"{a} → {b}" for a, b in q.answer)  # type: ignore[misc]
-    return str(q.answer)
-
-
-def _verdict(q: Question, score: float, feedback_right: str, feedback_wrong: str) -> Verdict:
-    score = max(0.0, min(1.0, score))
-    correct = score >= 1.0
-    return Verdict(correct, score, _expected(q), feedback_right if correct else feedback_wrong)
-
-
-def _typed(q: Question, response: Any) -> Verdict:
+def typed_verdict(q: Question, response: Any) -> Verdict:
+    """Grade a typed answer against the key and every accepted form (the typed kinds' grader)."""
+    key = str(q.answer)
     if not isinstance(response, str) or not response.strip():
-        return _verdict(q, 0, "", f"No answer given. The answer is {q.answer}.")
-    ok = typed_matches(response, (str(q.answer), *q.accept), q.prompt)
+        return Verdict(False, 0.0, key, f"No answer given. The answer is {key}.")
+    if not typed_matches(response, (key, *q.accept), q.prompt):
+        return Verdict(False, 0.0, key, f"Not quite: the answer is {key}.")
     exact = normalize(_drop_qualifier(response, q.prompt)) in {
-        normalize(a) for a in (str(q.answer), *q.accept)
+        normalize(a) for a in (key, *q.accept)
     }
-    right = "Correct." if exact else f"Correct (we read it as {q.answer})."
-    return _verdict(q, 1.0 if ok else 0.0, right, f"Not quite: the answer is {q.answer}.")
-
-
-def _choice(q: Question, response: Any) -> Verdict:
-    options = list(q.options or ())  # type: ignore[arg-type]
-    if not isinstance(response, str) or response not in options:
-        return _verdict(q, 0, "", f"Choose one of the options. The answer is {q.answer}.")
-    return _verdict(
-        q, 1.0 if response == q.answer else 0.0, "Correct.", f"Not quite: the answer is {q.answer}."
-    )
+    return Verdict(True, 1.0, key, "Correct." if exact else f"Correct (we read it as {key}).")
 
 
 def parse_bool(response: Any) -> bool | None:
@@ -158,80 +137,9 @@ def parse_bool(response: Any) -> bool | None:
     return None
 
 
-def _true_false(q: Question, response: Any) -> Verdict:
-    value = parse_bool(response)
-    expected = "true" if q.answer else "false"
-    if value is None:
-        return _verdict(q, 0, "", f"Answer true or false. The statement is {expected}.")
-    return _verdict(
-        q, 1.0 if value == q.answer else 0.0, "Correct.", f"Not quite: the statement is {expected}."
-    )
-
-
-def _ordering(q: Question, response: Any) -> Verdict:
-    key = list(q.answer)  # type: ignore[arg-type]
-    if (
-        not isinstance(response, Sequence)
-        or isinstance(response, str)
-        or sorted(map(str, response)) != sorted(key)
-    ):
-        return _verdict(q, 0, "", "Put every event in order. " + "Correct order: " + _expected(q))
-    rank = {item: i for i, item in enumerate(key)}
-    given = [rank[str(item)] for item in response]
-    pairs = list(combinations(range(len(given)), 2))
-    right = sum(1 for i, j in pairs if given[i] < given[j])
-    score = right / len(pairs) if pairs else 0.0
-    return _verdict(
-        q,
-        score,
-        "Correct: that is the order the essay gives.",
-        f"{right} of {len(pairs)} pairs in the right order. Correct order: {_expected(q)}",
-    )
-
-
-def _matching(q: Question, response: Any) -> Verdict:
-    key = dict(q.answer)  # type: ignore[arg-type]
-    if isinstance(response, Mapping):
-        given = {str(k): str(v) for k, v in response.items()}
-    elif isinstance(response, Sequence) and not isinstance(response, str):
-        try:
-            given = {str(a): str(b) for a, b in response}
-        except (TypeError, ValueError):
-            given = {}
-    else:
-        given = {}
-    right = sum(1 for left, r in key.items() if given.get(left) == r)
-    return _verdict(
-        q,
-        right / len(key) if key else 0.0,
-        "Correct: every pair matches.",
-        f"{right} of {len(key)} pairs right. Correct pairs: {_expected(q)}",
-    )
-
-
-def _explain(q: Question, response: Any) -> Verdict:
-    return Verdict(
-        correct=False,
-        score=0.0,
-        expected=str(q.answer),
-        feedback="Compare your answer with the essay's reasons, then rate how well you recalled.",
-        self_graded=True,
-    )
-
-
-Matcher = Callable[[Question, Any], Verdict]
-
-MATCHERS: dict[QuestionType, Matcher] = {
-    QuestionType.MULTIPLE_CHOICE: _choice,
-    QuestionType.CLOZE: _typed,
-    QuestionType.SHORT_ANSWER: _typed,
-    QuestionType.TRUE_FALSE: _true_false,
-    QuestionType.ORDERING: _ordering,
-    QuestionType.MATCHING: _matching,
-    QuestionType.EXPLAIN: _explain,
-}
-
-
 def check(question: Question, response: Any) -> Verdict:
-    """Grade a response to a question; malformed input is wrong, never an error."""
-    return MATCHERS[question.type](question, response)
+    """Grade a response to a question with its kind; malformed input is wrong, never an error."""
+    # Imported here: the kinds are built on this module's Verdict and typed matching.
+    from studyapp.core.questions.kinds import get_kind
+
+    return get_kind(question.type).grade(question, response)

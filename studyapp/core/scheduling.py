@@ -201,20 +201,10 @@ def retrievability(card: CardState, at: datetime, *, clock: LearnerClock) -> flo
     return float(scheduler().get_card_retrievability(_fsrs_card(card, at, clock), at))
 
 
-# Expected answer times by question type (ms), for rating objective answers by speed.
-EXPECTED_MS = {
-    "true_false": 8_000,
-    "multiple_choice": 10_000,
-    "cloze": 15_000,
-    "short_answer": 15_000,
-    "ordering": 35_000,
-    "matching": 35_000,
-    "explain": 60_000,
-}
-
-
 def rating_for(correct: bool, score: float, response_ms: int | None, expected_ms: int) -> Rating:
     """Rate an objective answer: wrong is Again; partly right or slow is Hard; quick is Easy.
+
+    ``expected_ms`` is the typical answer time of the question's kind (``expected_seconds``).
 
     - score < 0.5 (wrong): AGAIN
     - 0.5 <= score < 1 (partly right ordering/matching): HARD

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from studyapp.core.grading import check
-from studyapp.core.questions import QuestionType
+from studyapp.core.questions import all_kinds, get_kind
 from studyapp.db import begin_write
 from studyapp.extensions import db
 from studyapp.models import (
@@ -41,10 +41,14 @@ from studyapp.models import (
     Visibility,
 )
 from studyapp.services import ServiceError
-from studyapp.services.bank import core_question, questions_by_ids, usable_questions_query
+from studyapp.services.bank import (
+    core_question,
+    graded_types,
+    questions_by_ids,
+    usable_questions_query,
+)
 
 GRACE = timedelta(seconds=30)
-QUIZ_TYPES = ("multiple_choice", "cloze", "true_false", "short_answer", "ordering", "matching")
 
 
 class Status(StrEnum):
@@ -80,14 +84,15 @@ def draw_questions(
     ``mix`` (type -> how many) chooses the mix of types; without it ``count`` questions are
     spread evenly over ``types`` (all gradable types when empty). Within a type the draw takes
     the chosen sections in turn. Retired questions, questions no longer in the bank and
-    self-graded ``explain`` questions are never drawn; no two questions test the same fact
+    questions of self-graded kinds (explain) are never drawn; no two questions test the same fact
     unless ``same_fact``. Fewer come back when the bank cannot supply them.
     """
+    graded = graded_types()
     if mix:
-        quotas = {t: n for t, n in mix.items() if t in QUIZ_TYPES and n > 0}
+        quotas = {t: n for t, n in mix.items() if t in graded and n > 0}
         count = sum(quotas.values())
     else:
-        wanted = [t for t in (types or QUIZ_TYPES) if t in QUIZ_TYPES] or list(QUIZ_TYPES)
+        wanted = [t for t in (types or graded) if t in graded] or graded
         random.Random(seed).shuffle(wanted)  # which types come first when count is small
         quotas = dict.fromkeys(wanted, count)
     if count <= 0 or not quotas:
@@ -177,12 +182,14 @@ def create_assignment(
         raise ServiceError(f"A quiz can have at most {MAX_QUESTIONS} questions.")
     begin_write(db.session)
     rows = questions_by_ids(ids)
-    bad = [i for i in ids if i not in rows or not rows[i].usable or rows[i].type not in QUIZ_TYPES]
+    graded = graded_types()
+    bad = [i for i in ids if i not in rows or not rows[i].usable or rows[i].type not in graded]
     if bad:
         db.session.rollback()
+        self_graded = ", ".join(k.label for k in all_kinds() if not k.auto_graded)
         raise ServiceError(
             "Some chosen questions are retired, no longer in the bank, or self-graded "
-            "(explain); choose again."
+            f"({self_graded}); choose again."
         )
     assignment = Assignment(course_id=course.id, **vars(settings))
     assignment.title = settings.title.strip()
@@ -325,7 +332,7 @@ def _layout(assignment: Assignment, user_id: int, number: int) -> dict[str, Any]
         rows = questions_by_ids(items)
         for qid in items:
             item = core_question(rows[qid])
-            if item.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.ORDERING):
+            if get_kind(item.type).shuffle_options:
                 order = list(range(len(item.options)))
                 rng.shuffle(order)
                 option_orders[qid] = order

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from studyapp.core.essay import Essay, load_essay
 from studyapp.core.facts import Fact, FactBase, load_fact_base
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import generate_bank
+from studyapp.core.questions import generate_bank, graded_kinds
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question, QuestionFact, QuestionSource
@@ -110,6 +110,11 @@ def core_question(row: Question) -> CoreQuestion:
     costs microseconds.
     """
     return CoreQuestion.from_dict(row.data)
+
+
+def graded_types() -> list[str]:
+    """Ids of the kinds the app grades itself, in listing order: practice and quizzes use these."""
+    return [str(kind.id) for kind in graded_kinds()]
 
 
 def usable_questions_query():

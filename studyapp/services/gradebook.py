@@ -13,7 +13,7 @@ from sqlalchemy import select
 from studyapp.core import stats
 from studyapp.core.formats import csv_text
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import QuestionType
+from studyapp.core.questions import get_kind
 from studyapp.extensions import db
 from studyapp.models import (
     Assignment,
@@ -151,23 +151,6 @@ class AssignmentReport:
     which: str
 
 
-def _choice_key(item: CoreQuestion) -> tuple[list[str], str] | None:
-    """(options, key) for questions whose options can be counted."""
-    if item.type == QuestionType.MULTIPLE_CHOICE:
-        return list(item.options), str(item.answer)
-    if item.type == QuestionType.TRUE_FALSE:
-        return ["True", "False"], "True" if item.answer else "False"
-    return None
-
-
-def _choice(item: CoreQuestion, response: Any) -> str | None:
-    if item.type == QuestionType.TRUE_FALSE and isinstance(response, bool):
-        return "True" if response else "False"
-    if item.type == QuestionType.MULTIPLE_CHOICE and isinstance(response, str):
-        return response
-    return None
-
-
 def assignment_report(
     assignment: Assignment, now: datetime, which: str = "first"
 ) -> AssignmentReport:
@@ -203,13 +186,19 @@ def assignment_report(
     question_ids = [aq.question_id for aq in assignment.items]
     rows = questions_by_ids(question_ids)
     items = {qid: core_question(rows[qid]) for qid in question_ids}
-    keys = {qid: k for qid, item in items.items() if (k := _choice_key(item)) is not None}
+    keys = {
+        qid: key
+        for qid, item in items.items()
+        if (key := get_kind(item.type).choice_key(item)) is not None
+    }
     ones = dict.fromkeys(question_ids, 1.0)
     marks = []
     for attempt_id, _, _ in finished:
         mine = answers.get(attempt_id, {})
         choices = {
-            qid: _choice(items[qid], response) for qid, (response, _) in mine.items() if qid in keys
+            qid: get_kind(items[qid].type).chosen(items[qid], response)
+            for qid, (response, _) in mine.items()
+            if qid in keys
         }
         scores = {qid: float(mine[qid][1] or 0.0) if qid in mine else 0.0 for qid in question_ids}
         marks.append(stats.AttemptMarks(attempt_id, scores, ones, choices))

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from studyapp.core import scheduling
 from studyapp.core.grading import Verdict, check
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import QuestionType
+from studyapp.core.questions import get_kind
 from studyapp.core.questions.context import stable_hash
 from studyapp.core.scheduling import CardPhase, CardState, LearnerClock, Rating
 from studyapp.db import begin_write
@@ -48,7 +48,7 @@ from studyapp.models import (
 )
 from studyapp.services import ServiceError
 from studyapp.services.assignments import GRACE, HELD_FACTS, questions_held_back
-from studyapp.services.bank import core_question
+from studyapp.services.bank import core_question, graded_types
 
 SCHEDULED_MODES = (ReviewMode.STUDY, ReviewMode.FLASHCARD)
 LOGGED_MODES = (ReviewMode.PRACTICE, ReviewMode.MISTAKES)
@@ -478,18 +478,19 @@ def rate(
 ) -> tuple[Rating, bool, float]:
     """The rating, correctness and score of an answer.
 
-    Objective types rate themselves (scheduling.rating_for: wrong is Again). Explain items and
+    Auto-graded kinds rate themselves (scheduling.rating_for: wrong is Again). Self-graded kinds and
     flashcards take the student's own Again/Hard/Good/Easy; Hard or better counts as recalled.
     """
-    if item.type == QuestionType.EXPLAIN or mode == ReviewMode.FLASHCARD:
+    kind = get_kind(item.type)
+    if not kind.auto_graded or mode == ReviewMode.FLASHCARD:
         if self_rating is None:
             raise ServiceError("Rate how well you recalled it: Again, Hard, Good or Easy.")
         if not 1 <= int(self_rating) <= 4:
             raise ServiceError("Choose Again, Hard, Good or Easy.")
         rating = Rating(int(self_rating))
         return rating, rating >= Rating.HARD, SELF_RATING_SCORE[rating]
-    expected = scheduling.EXPECTED_MS.get(str(item.type), 15_000)
-    rating = scheduling.rating_for(verdict.correct, verdict.score, duration_ms, expected)
+    expected_ms = kind.expected_seconds * 1000
+    rating = scheduling.rating_for(verdict.correct, verdict.score, duration_ms, expected_ms)
     return rating, verdict.correct, verdict.score
 
 
@@ -739,7 +740,7 @@ def practice_questions(
 
     ``exclude``: questions not to use (those held back during a quiz attempt).
     """
-    stmt = _usable(select(Question)).where(Question.type != QuestionType.EXPLAIN.value)
+    stmt = _usable(select(Question)).where(Question.type.in_(graded_types()))
     sections, types = list(sections), list(types)
     if sections:
         stmt = stmt.where(Question.section.in_(sections))
@@ -793,7 +794,7 @@ def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Questi
     )
     stmt = (
         _usable(select(Question).join(wrong, wrong.c.question_id == Question.id))
-        .where(~right_since, Question.type != QuestionType.EXPLAIN.value)
+        .where(~right_since, Question.type.in_(graded_types()))
         .order_by(wrong.c.last_wrong.desc(), Question.id)
         .limit(limit)
     )

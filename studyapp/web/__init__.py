@@ -11,6 +11,8 @@ from flask import Flask
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from studyapp.core.questions import KINDS
+
 FEATURES = ("main", "auth", "essay", "study", "quiz", "instructor", "api")
 
 
@@ -22,18 +24,8 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["emphasis"] = emphasis
-    app.jinja_env.globals["QUESTION_TYPE_LABELS"] = QUESTION_TYPE_LABELS
-
-
-QUESTION_TYPE_LABELS = {
-    "multiple_choice": "Multiple choice",
-    "cloze": "Fill the blank",
-    "true_false": "True or false",
-    "short_answer": "Short answer",
-    "ordering": "Ordering",
-    "matching": "Matching",
-    "explain": "Explain why",
-}
+    # Templates ask a question's kind for its label, its template and whether it is auto-graded.
+    app.jinja_env.globals["QUESTION_KINDS"] = KINDS
 
 
 def localtime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:

@@ -13,7 +13,7 @@ from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, Question
 from studyapp.services import ServiceError
 from studyapp.services import assignments as quiz
-from studyapp.services.bank import retire_question
+from studyapp.services.bank import graded_types, retire_question
 from tests.conftest import make_user
 from tests.web.quizkit import NOW, finished_attempt, make_course, make_quiz
 
@@ -49,7 +49,7 @@ def test_a_draw_follows_the_chosen_mix_of_types_and_sections(app):
 def test_an_even_mix_takes_the_types_in_turn(app):
     ids = quiz.draw_questions(count=12, seed=9)
     types = Counter(q.type for q in _rows(ids))
-    assert set(types) == set(quiz.QUIZ_TYPES) and set(types.values()) == {2}
+    assert set(types) == set(graded_types()) and set(types.values()) == {2}
 
 
 def test_no_two_questions_on_one_fact_unless_asked(app):

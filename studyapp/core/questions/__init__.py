@@ -1,56 +1,42 @@
 """The question engine: turns the fact base into a checked bank of quiz items.
 
-Each question type is one module under ``types/`` registered in ``GENERATORS``; every generated
-item passes the item-writing checks in ``checks.py`` or is dropped and logged.
+Each question kind is one module under ``types/`` whose ``QuestionKind`` is registered in
+``kinds.KINDS``; every generated item passes the item-writing checks in ``checks.py`` (the common
+ones and its kind's) or is dropped and logged.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from studyapp.core.essay import Essay, load_essay
 from studyapp.core.facts import Fact, FactBase, load_fact_base
+from studyapp.core.questions import types  # noqa: F401  (importing it registers every kind)
 from studyapp.core.questions.checks import problems_with
 from studyapp.core.questions.context import Context
+from studyapp.core.questions.kinds import KINDS, QuestionKind, all_kinds, get_kind, graded_kinds
 from studyapp.core.questions.model import Question, QuestionType, Source, make_id
-from studyapp.core.questions.types import (
-    cloze,
-    explain,
-    matching,
-    multiple_choice,
-    ordering,
-    short_answer,
-    true_false,
-)
 
 __all__ = [
-    "GENERATORS",
+    "KINDS",
     "Bank",
     "Question",
+    "QuestionKind",
     "QuestionType",
     "Rejected",
     "Source",
+    "all_kinds",
     "generate_bank",
+    "get_kind",
+    "graded_kinds",
     "make_id",
     "seed_bank",
 ]
 
 log = logging.getLogger("studyapp.questions")
-
-Generator = Callable[[Context], Iterator[Question]]
-
-GENERATORS: dict[QuestionType, Generator] = {
-    QuestionType.MULTIPLE_CHOICE: multiple_choice.generate,
-    QuestionType.CLOZE: cloze.generate,
-    QuestionType.TRUE_FALSE: true_false.generate,
-    QuestionType.SHORT_ANSWER: short_answer.generate,
-    QuestionType.ORDERING: ordering.generate,
-    QuestionType.MATCHING: matching.generate,
-    QuestionType.EXPLAIN: explain.generate,
-}
 
 
 @dataclass(frozen=True)
@@ -85,8 +71,8 @@ def generate_bank(essay: Essay, facts: FactBase | Sequence[Fact], *, seed: int =
     rejected: list[Rejected] = []
     seen: set[str] = set()
     asked: dict[str, str] = {}
-    for qtype, generator in GENERATORS.items():
-        for item in generator(ctx):
+    for kind in all_kinds():
+        for item in kind.generate(ctx):
             problems = problems_with(item, essay, ctx.by_id)
             if item.id in seen:
                 problems.append("duplicate id")
@@ -94,7 +80,7 @@ def generate_bank(essay: Essay, facts: FactBase | Sequence[Fact], *, seed: int =
             if twin is not None:
                 problems.append(f"asks the same as {twin}")
             if problems:
-                log.info("dropped %s %s: %s", qtype, item.id, "; ".join(problems))
+                log.info("dropped %s %s: %s", kind.id, item.id, "; ".join(problems))
                 rejected.append(Rejected(item, tuple(problems)))
                 continue
             seen.add(item.id)
@@ -104,8 +90,8 @@ def generate_bank(essay: Essay, facts: FactBase | Sequence[Fact], *, seed: int =
 
 
 def _asked(item: Question) -> str:
-    """What an item asks, for spotting one question asked twice (ordering/matching by items)."""
-    if item.type in (QuestionType.ORDERING, QuestionType.MATCHING):
+    """What an item asks, for spotting one question asked twice (a set's items by their facts)."""
+    if len(item.fact_ids) > 1:
         return f"{item.type}|{item.prompt}|{sorted(map(str, item.fact_ids))}"
     return " ".join(item.prompt.casefold().split())
 

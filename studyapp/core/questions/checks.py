@@ -18,12 +18,11 @@ from studyapp.core.facts import (
     FactKind,
     attributes_to_author,
     attributes_to_essay,
-    cloze_problems,
-    false_statement_problems,
     leading_connective,
     quotes_balanced,
 )
-from studyapp.core.questions.model import Question, QuestionType
+from studyapp.core.questions.kinds import get_kind
+from studyapp.core.questions.model import Question
 from studyapp.core.text import content_words, date_span, normalize, number_value, parse_date
 
 BLANK = "_____"
@@ -109,7 +108,7 @@ def _cites_every_part(q: Question, facts: Facts) -> list[str]:
 
 def _attribution(q: Question, facts: Facts) -> list[str]:
     """The author's views are asked as his; the essay's slips only 'according to the essay'."""
-    if q.type in (QuestionType.ORDERING, QuestionType.MATCHING):
+    if len(q.fact_ids) > 1:  # a set's items: each event or pair is stated, not asked
         return []
     problems = []
     for fact in _facts_of(q, facts):
@@ -263,7 +262,7 @@ def cloze(q: Question, essay: Essay, facts: Facts) -> list[str]:
     ):
         problems.append("blank is a function word")
     for fact in _facts_of(q, facts):
-        problems += [p for p in cloze_problems(fact) if "connective" not in p]
+        problems += [p for p in get_kind(q.type).fact_problems(fact) if "connective" not in p]
     return problems
 
 
@@ -285,7 +284,7 @@ def true_false(q: Question, essay: Essay, facts: Facts) -> list[str]:
     if q.answer is False:
         if statement != fact.false_statement:
             problems.append("false statement is not the fact's curated false statement")
-        problems += false_statement_problems(fact)
+        problems += get_kind(q.type).fact_problems(fact)
     return problems
 
 
@@ -393,18 +392,7 @@ def explain(q: Question, essay: Essay, facts: Facts) -> list[str]:
     return problems
 
 
-CHECKS: dict[QuestionType, Check] = {
-    QuestionType.MULTIPLE_CHOICE: multiple_choice,
-    QuestionType.SHORT_ANSWER: short_answer,
-    QuestionType.CLOZE: cloze,
-    QuestionType.TRUE_FALSE: true_false,
-    QuestionType.ORDERING: ordering,
-    QuestionType.MATCHING: matching,
-    QuestionType.EXPLAIN: explain,
-}
-
-
 def problems_with(q: Question, essay: Essay, facts: Facts | None = None) -> list[str]:
     """Every problem with one item (empty when it is fit for a class)."""
     known = facts or {}
-    return common(q, essay, known) + CHECKS[q.type](q, essay, known)
+    return common(q, essay, known) + get_kind(q.type).checks(q, essay, known)

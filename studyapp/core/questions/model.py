@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from studyapp.core.questions.kinds import get_kind
+
 Options = tuple[str, ...] | dict[str, tuple[str, ...]] | None
 Answer = str | bool | tuple[str, ...] | tuple[tuple[str, str], ...]
 
 
 class QuestionType(StrEnum):
+    """The ids of the question kinds; each kind is described by its class in ``types/``."""
+
     MULTIPLE_CHOICE = "multiple_choice"
     CLOZE = "cloze"
     TRUE_FALSE = "true_false"
@@ -19,17 +23,6 @@ class QuestionType(StrEnum):
     ORDERING = "ordering"
     MATCHING = "matching"
     EXPLAIN = "explain"
-
-
-_PREFIX = {
-    QuestionType.MULTIPLE_CHOICE: "mc",
-    QuestionType.CLOZE: "cz",
-    QuestionType.TRUE_FALSE: "tf",
-    QuestionType.SHORT_ANSWER: "sa",
-    QuestionType.ORDERING: "or",
-    QuestionType.MATCHING: "ma",
-    QuestionType.EXPLAIN: "ex",
-}
 
 
 @dataclass(frozen=True)
@@ -94,30 +87,14 @@ class Question:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Question:
         """Rebuild a question from its export form."""
-        qtype = QuestionType(data["type"])
-        raw_options = data.get("options")
-        options: Options
-        if isinstance(raw_options, dict):
-            options = {"left": tuple(raw_options["left"]), "right": tuple(raw_options["right"])}
-        elif raw_options is None:
-            options = None
-        else:
-            options = tuple(raw_options)
-        raw_answer = data["answer"]
-        answer: Answer
-        if qtype == QuestionType.MATCHING:
-            answer = tuple((str(a), str(b)) for a, b in raw_answer)
-        elif qtype == QuestionType.ORDERING:
-            answer = tuple(raw_answer)
-        else:
-            answer = raw_answer
+        kind = get_kind(data["type"])
         raw_sources = data.get("sources") or [data["source"]]
         return cls(
             id=data["id"],
-            type=qtype,
+            type=kind.id,  # type: ignore[arg-type]
             prompt=data["prompt"],
-            options=options,
-            answer=answer,
+            options=kind.options_from_dict(data.get("options")),
+            answer=kind.answer_from_dict(data["answer"]),
             accept=tuple(data.get("accept") or ()),
             explanation=data["explanation"],
             sources=tuple(
@@ -137,4 +114,4 @@ def make_id(qtype: QuestionType, fact_ids: tuple[str, ...], variant: str = "") -
     digest = hashlib.sha1(
         "|".join([str(qtype), *fact_ids, variant]).encode("utf-8"), usedforsecurity=False
     ).hexdigest()
-    return f"{_PREFIX[qtype]}-{digest[:12]}"
+    return f"{get_kind(qtype).prefix}-{digest[:12]}"

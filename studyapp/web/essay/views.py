@@ -6,13 +6,13 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from studyapp.core.questions import KINDS
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question
 from studyapp.services import bank
 from studyapp.services.assignments import questions_held_back, questions_in_open_quizzes
 from studyapp.services.reader import questions_by_sentence
-from studyapp.web import QUESTION_TYPE_LABELS
 from studyapp.web.essay import bp
 
 PAGE_SIZE = 40
@@ -53,7 +53,7 @@ def browse():
     sections = {s.id: s for s in essay.all_sections()}
     if section and section not in sections:
         section = None
-    if qtype and qtype not in QUESTION_TYPE_LABELS:
+    if qtype and qtype not in KINDS:
         qtype = None
     if fact_id and fact_id not in bank.facts_by_id():
         fact_id = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from studyapp.core.questions import graded_kinds
 from studyapp.models import GradingMethod, Visibility
 from studyapp.web.choices import options
 
@@ -27,7 +30,6 @@ VISIBILITY = [
     (Visibility.NEVER.value, "Never"),
 ]
 DATETIME = "%Y-%m-%dT%H:%M"
-MIX_TYPES = ("multiple_choice", "cloze", "true_false", "short_answer", "ordering", "matching")
 
 
 class _Checkboxes(SelectMultipleField):
@@ -105,14 +107,7 @@ class AssignmentForm(AssignmentSettingsForm):
         default=10,
         validators=[Optional(), NumberRange(1, 100, "Between 1 and 100.")],
     )
-    mix_multiple_choice = IntegerField(
-        "Multiple choice", validators=[Optional(), NumberRange(0, 100)]
-    )
-    mix_cloze = IntegerField("Fill the blank", validators=[Optional(), NumberRange(0, 100)])
-    mix_true_false = IntegerField("True or false", validators=[Optional(), NumberRange(0, 100)])
-    mix_short_answer = IntegerField("Short answer", validators=[Optional(), NumberRange(0, 100)])
-    mix_ordering = IntegerField("Ordering", validators=[Optional(), NumberRange(0, 100)])
-    mix_matching = IntegerField("Matching", validators=[Optional(), NumberRange(0, 100)])
+    # mix_<kind>: one count per auto-graded kind, added by ``assignment_form``
     draw_sections = _Checkboxes("Sections to draw from (none ticked: all)")
     same_fact = BooleanField("Allow two questions on the same fact")
     seed = IntegerField(
@@ -125,14 +120,27 @@ class AssignmentForm(AssignmentSettingsForm):
     pick_type = StringField(validators=[Optional(), Length(max=20)])
     pick_fact = StringField(validators=[Optional(), Length(max=80)])
 
+    def mix_fields(self) -> list[Field]:
+        """The mix counts, one per auto-graded kind, in listing order."""
+        return [self[f"mix_{kind.id}"] for kind in graded_kinds() if f"mix_{kind.id}" in self]
+
     def mix(self) -> dict[str, int]:
         """The per-type counts the instructor filled in (empty: an even mix)."""
-        counts = {t: getattr(self, f"mix_{t}").data for t in MIX_TYPES}
+        counts = {f.name.removeprefix("mix_"): f.data for f in self.mix_fields()}
         return {t: n for t, n in counts.items() if n}
 
     def validate_draw_count(self, field: Field) -> None:
         if self.source.data == "draw" and not field.data and not self.mix():
             raise ValidationError("Say how many questions to draw.")
+
+
+def assignment_form(**kwargs: Any) -> AssignmentForm:
+    """The new-quiz form, with a mix count (``mix_<kind>``) for each kind the app grades itself."""
+    counts = {
+        f"mix_{kind.id}": IntegerField(kind.label, validators=[Optional(), NumberRange(0, 100)])
+        for kind in graded_kinds()
+    }
+    return type("AssignmentForm", (AssignmentForm,), counts)(**kwargs)  # type: ignore[no-any-return]
 
 
 class OverrideForm(FlaskForm):

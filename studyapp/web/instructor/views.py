@@ -36,6 +36,7 @@ from studyapp.services.bank import (
     facts,
     facts_by_id,
     filter_questions,
+    graded_types,
     questions_by_ids,
     restore_question,
     retire_question,
@@ -44,13 +45,13 @@ from studyapp.web import svg
 from studyapp.web.choices import options
 from studyapp.web.instructor import bp
 from studyapp.web.instructor.forms import (
-    MIX_TYPES,
     ActionForm,
     AssignmentForm,
     AssignmentSettingsForm,
     CourseForm,
     JoiningForm,
     OverrideForm,
+    assignment_form,
 )
 from studyapp.web.safety import safe_next
 
@@ -207,7 +208,7 @@ def _pick_filters(form: AssignmentForm) -> tuple[str | None, str | None, str | N
     fact_id = form.pick_fact.data or None
     if section not in {s for s, _ in _section_choices()}:
         section = None
-    if qtype not in quiz.QUIZ_TYPES:
+    if qtype not in graded_types():
         qtype = None
     if fact_id not in facts_by_id():
         fact_id = None
@@ -217,7 +218,7 @@ def _pick_filters(form: AssignmentForm) -> tuple[str | None, str | None, str | N
 @bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
 def new_assignment(course_id: int):
     c = _course(course_id)
-    form = AssignmentForm()
+    form = assignment_form()
     form.draw_sections.choices = options(_section_choices())
     if request.method == "GET":
         start = _to_local(utcnow()).replace(minute=0) + timedelta(hours=1)
@@ -225,7 +226,7 @@ def new_assignment(course_id: int):
         form.closes_at.data = start + timedelta(days=7)
     section, qtype, fact_id = _pick_filters(form)
     stmt = filter_questions(section=section, qtype=qtype, fact_id=fact_id).where(
-        Question.type.in_(quiz.QUIZ_TYPES)
+        Question.type.in_(graded_types())
     )
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     candidates = db.session.scalars(stmt.limit(PICK_LIMIT)).all()
@@ -257,8 +258,8 @@ def new_assignment(course_id: int):
         fact_id=fact_id,
         sections=_section_choices(),
         facts=facts(),
-        mix_fields=[getattr(form, f"mix_{t}") for t in MIX_TYPES],
-        quiz_types=quiz.QUIZ_TYPES,
+        mix_fields=form.mix_fields(),
+        quiz_types=graded_types(),
         limit=PICK_LIMIT,
     )
 

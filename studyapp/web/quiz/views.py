@@ -13,7 +13,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import QuestionType
+from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, AttemptState
@@ -23,7 +23,6 @@ from studyapp.services.bank import core_question, essay, questions_by_ids
 from studyapp.services.gradebook import attempt_detail
 from studyapp.web.quiz import bp
 from studyapp.web.quiz.forms import AttemptForm, JoinForm, StartForm
-from studyapp.web.study.forms import read_response
 
 
 @bp.before_request
@@ -133,32 +132,10 @@ def read_draft(item: CoreQuestion, form: Any, prefix: str) -> tuple[bool, Any]:
     """(present, response): what the page holds for one question, complete or not.
 
     Unlike a study answer, a quiz draft may be partial (three of five pairs matched) or cleared
-    (an emptied text box): it is saved as it is, so a reload shows exactly what was there.
+    (an emptied text box): it is saved as it is, so a reload shows exactly what was there. The
+    question's kind says how (``parse_draft``).
     """
-    try:
-        return True, read_response(item, form, prefix=prefix)
-    except ServiceError:
-        pass
-    if item.type in (QuestionType.CLOZE, QuestionType.SHORT_ANSWER):
-        text = form.get(prefix + "text")
-        return (True, "") if text is not None and not text.strip() else (False, None)
-    if item.type == QuestionType.ORDERING:
-        n = len(item.options)
-        slots: list[str | None] = [None] * n
-        for i, option in enumerate(item.options):
-            raw = form.get(f"{prefix}pos-{i}", "")
-            if raw.isdigit() and 1 <= int(raw) <= n and slots[int(raw) - 1] is None:
-                slots[int(raw) - 1] = option
-        return True, slots
-    if item.type == QuestionType.MATCHING:
-        left, right = item.options["left"], item.options["right"]
-        pairs = []
-        for i, name in enumerate(left):
-            raw = form.get(f"{prefix}match-{i}", "")
-            if raw.isdigit() and int(raw) < len(right):
-                pairs.append([name, right[int(raw)]])
-        return True, pairs
-    return False, None  # an unchosen option: nothing to save
+    return get_kind(item.type).parse_draft(form, item, prefix)
 
 
 def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> dict[str, Any]:

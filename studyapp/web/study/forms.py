@@ -1,4 +1,4 @@
-"""Study forms. The answer fields depend on the question type and are read by ``read_response``."""
+"""Study forms. The answer fields depend on the question kind and are read by ``read_response``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from studyapp.core.questions import Question, QuestionType
+from studyapp.core.questions import Question, get_kind, graded_kinds
+from studyapp.core.questions.kinds import ResponseError
 from studyapp.services import ServiceError
 from studyapp.web.choices import options
 
@@ -32,14 +33,9 @@ class _Checkboxes(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-QUESTION_TYPES = [
-    ("multiple_choice", "Multiple choice"),
-    ("cloze", "Fill the blank"),
-    ("true_false", "True or false"),
-    ("short_answer", "Short answer"),
-    ("ordering", "Ordering"),
-    ("matching", "Matching"),
-]
+def _graded_kind_choices() -> list:
+    """Practice offers the kinds the app grades itself."""
+    return options((str(k.id), k.label) for k in graded_kinds())
 
 
 class PracticeForm(FlaskForm):
@@ -51,7 +47,7 @@ class PracticeForm(FlaskForm):
     MIN_COUNT, MAX_COUNT = 5, 50
 
     sections = _Checkboxes("Sections", validate_choice=True)
-    types = _Checkboxes("Question types", choices=options(QUESTION_TYPES), validate_choice=True)
+    types = _Checkboxes("Question types", choices=_graded_kind_choices, validate_choice=True)
     count = IntegerField(
         "Number of questions",
         default=10,
@@ -76,42 +72,10 @@ def read_rating(form: Any) -> int | None:
 def read_response(item: Question, form: Any, prefix: str = "") -> Any:
     """The student's response from the submitted fields, in the form ``grading.check`` takes.
 
-    Raises ServiceError with a clear message when the answer is incomplete.
+    The question's kind reads its own fields; ServiceError carries its message when the answer
+    is incomplete.
     """
-    get = form.get
-    if item.type == QuestionType.MULTIPLE_CHOICE:
-        raw = get(prefix + "choice", "")
-        if not raw.isdigit() or not 0 <= int(raw) < len(item.options):
-            raise ServiceError("Choose one of the options.")
-        return item.options[int(raw)]
-    if item.type == QuestionType.TRUE_FALSE:
-        raw = get(prefix + "choice", "")
-        if raw not in ("true", "false"):
-            raise ServiceError("Choose true or false.")
-        return raw == "true"
-    if item.type in (QuestionType.CLOZE, QuestionType.SHORT_ANSWER, QuestionType.EXPLAIN):
-        text = (get(prefix + "text") or "").strip()
-        if len(text) > 2000:
-            raise ServiceError("That answer is too long.")
-        if not text and item.type != QuestionType.EXPLAIN:
-            raise ServiceError("Type your answer first.")
-        return text
-    if item.type == QuestionType.ORDERING:
-        n = len(item.options)
-        positions = [get(f"{prefix}pos-{i}", "") for i in range(n)]
-        if not all(p.isdigit() and 1 <= int(p) <= n for p in positions):
-            raise ServiceError("Give every event a position.")
-        if len(set(positions)) != n:
-            raise ServiceError("Give each event a different position.")
-        order = sorted(range(n), key=lambda i: int(positions[i]))
-        return [item.options[i] for i in order]
-    if item.type == QuestionType.MATCHING:
-        left, right = item.options["left"], item.options["right"]
-        pairs = []
-        for i, name in enumerate(left):
-            raw = get(f"{prefix}match-{i}", "")
-            if not raw.isdigit() or not 0 <= int(raw) < len(right):
-                raise ServiceError("Match every item on the left.")
-            pairs.append([name, right[int(raw)]])
-        return pairs
-    raise ServiceError("Unknown question type.")
+    try:
+        return get_kind(item.type).parse_form(form, item, prefix)
+    except ResponseError as exc:
+        raise ServiceError(str(exc)) from exc

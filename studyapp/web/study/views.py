@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from studyapp.core import charts
-from studyapp.core.questions import QuestionType
+from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.models import Question, ReviewMode
 from studyapp.services import ServiceError, progress, study
@@ -127,7 +127,7 @@ def answer():
     mode = ANSWER_MODES.get(form.mode.data or "study", ReviewMode.STUDY)
     if (
         mode == ReviewMode.STUDY
-        and item.type == QuestionType.EXPLAIN
+        and not get_kind(item.type).auto_graded
         and "rating" not in request.form
     ):
         # Think, reveal, compare: show the model answer next to what was written, then rate.

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from studyapp.core.facts import Fact, fold_quotes
+from studyapp.core.facts import Fact, fold_quotes, leading_connective, occurrences, quotes_balanced
+from studyapp.core.questions import checks
+from studyapp.core.questions.checks import BLANK
 from studyapp.core.questions.context import Context
+from studyapp.core.questions.kinds import TypedKind, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
 TYPE = QuestionType.CLOZE
-BLANK = "_____"
 PROMPT = "Fill in the blank: "
 
 
@@ -45,3 +47,44 @@ def generate(ctx: Context) -> Iterator[Question]:
             fact_ids=(fact.id,),
             erratum=fact.erratum,
         )
+
+
+def material_problems(fact: Fact) -> list[str]:
+    """A clean, self-contained sentence holding exactly one accepted form, once."""
+    text = fact.cloze
+    if not text:
+        return ["no cloze sentence"]
+    problems = []
+    found = [form for form in fact.accepted if occurrences(text, form)]
+    if not found:
+        problems.append("holds neither the answer nor an alias")
+    longest = max(found, key=len) if found else None
+    if longest and occurrences(text, longest) != 1:
+        problems.append("the key stands more than once")
+    connective = leading_connective(text)
+    if connective:
+        problems.append(f"opens with {connective!r}, leaning on another sentence")
+    if not quotes_balanced(text):
+        problems.append("unbalanced quotation marks")
+    if not text.rstrip().endswith((".", "?", '."', ".”")):
+        problems.append("not a whole sentence")
+    return problems
+
+
+# --- the kind ------------------------------------------------------------------------------------
+
+
+@register
+class Cloze(TypedKind):
+    """Type the term blanked out of the essay's sentence."""
+
+    id = TYPE
+    label = "Fill the blank"
+    prefix = "cz"
+    expected_seconds = 15
+    template = "kinds/typed.html"
+    generate = staticmethod(generate)
+    checks = staticmethod(checks.cloze)
+
+    def fact_problems(self, fact: Fact) -> list[str]:
+        return material_problems(fact)

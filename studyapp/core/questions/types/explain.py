@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from studyapp.core.facts import Fact
+from studyapp.core.facts import Fact, FactKind
+from studyapp.core.grading import Verdict
+from studyapp.core.questions import checks
 from studyapp.core.questions.context import Context
+from studyapp.core.questions.kinds import QuestionKind, read_text, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
 TYPE = QuestionType.EXPLAIN
@@ -43,3 +47,52 @@ def generate(ctx: Context) -> Iterator[Question]:
             fact_ids=(fact.id,),
             erratum=fact.erratum,
         )
+
+
+def material_problems(fact: Fact) -> list[str]:
+    """A cause with the essay's reasons, a 'why' question and a threshold for the rubric."""
+    problems = []
+    if fact.kind != FactKind.CAUSE or len(fact.reasons) < 2:
+        problems.append("an explain item needs a cause with at least two reasons")
+    if not fact.threshold or not 1 <= fact.threshold <= len(fact.reasons):
+        problems.append("an explain item needs a threshold of reasons")
+    if not fact.question.startswith("Why"):
+        problems.append("an explain item asks why")
+    if any(not 1 <= i <= len(fact.reasons) for i in fact.required) or (
+        fact.threshold and len(fact.required) > fact.threshold
+    ):
+        problems.append("required reasons must be among the reasons and the threshold")
+    return problems
+
+
+# --- the kind ------------------------------------------------------------------------------------
+
+
+@register
+class Explain(QuestionKind):
+    """Say why, from memory, then compare with the essay's reasons and rate your recall."""
+
+    id = TYPE
+    label = "Explain why"
+    prefix = "ex"
+    auto_graded = False
+    expected_seconds = 60
+    generate = staticmethod(generate)
+    checks = staticmethod(checks.explain)
+
+    def fact_problems(self, fact: Fact) -> list[str]:
+        return material_problems(fact)
+
+    def grade(self, question: Question, response: Any) -> Verdict:
+        return Verdict(
+            correct=False,
+            score=0.0,
+            expected=str(question.answer),
+            feedback=(
+                "Compare your answer with the essay's reasons, then rate how well you recalled."
+            ),
+            self_graded=True,
+        )
+
+    def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
+        return read_text(form, prefix, required=False)

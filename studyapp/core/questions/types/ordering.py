@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import combinations
+from typing import Any
 
+from studyapp.core.grading import Verdict
+from studyapp.core.questions import checks
 from studyapp.core.questions.context import Context
-from studyapp.core.questions.model import Question, QuestionType, make_id
+from studyapp.core.questions.kinds import (
+    QuestionKind,
+    ResponseError,
+    html_list,
+    is_text_list,
+    register,
+)
+from studyapp.core.questions.model import Answer, Question, QuestionType, make_id
 from studyapp.core.text import date_span, format_date, parse_date
 
 TYPE = QuestionType.ORDERING
@@ -48,3 +59,89 @@ def _when(answer: str, date: str | None) -> str:
         return answer
     parts = parse_date(date or "")
     return format_date(parts) if parts else (date or "")
+
+
+# --- the kind ------------------------------------------------------------------------------------
+
+
+@register
+class Ordering(QuestionKind):
+    """Put events in the order they happened; each pair in the right order earns credit."""
+
+    id = TYPE
+    label = "Ordering"
+    prefix = "or"
+    expected_seconds = 35
+    shuffle_options = True
+    generate = staticmethod(generate)
+    checks = staticmethod(checks.ordering)
+    from_fact = False
+
+    def grade(self, question: Question, response: Any) -> Verdict:
+        key = [str(item) for item in question.answer]  # type: ignore[union-attr]
+        shown = self.answer_text(question)
+        if (
+            not isinstance(response, Sequence)
+            or isinstance(response, str)
+            or sorted(map(str, response)) != sorted(key)
+        ):
+            return self.verdict(
+                question, 0, "", f"Put every event in order. Correct order: {shown}"
+            )
+        rank = {item: i for i, item in enumerate(key)}
+        given = [rank[str(item)] for item in response]
+        pairs = list(combinations(range(len(given)), 2))
+        right = sum(1 for i, j in pairs if given[i] < given[j])
+        return self.verdict(
+            question,
+            right / len(pairs) if pairs else 0.0,
+            "Correct: that is the order the essay gives.",
+            f"{right} of {len(pairs)} pairs in the right order. Correct order: {shown}",
+        )
+
+    def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
+        options = tuple(question.options or ())
+        n = len(options)
+        positions = [form.get(f"{prefix}pos-{i}", "") for i in range(n)]
+        if not all(p.isdigit() and 1 <= int(p) <= n for p in positions):
+            raise ResponseError("Give every event a position.")
+        if len(set(positions)) != n:
+            raise ResponseError("Give each event a different position.")
+        order = sorted(range(n), key=lambda i: int(positions[i]))
+        return [options[i] for i in order]
+
+    def partial_draft(
+        self, form: Mapping[str, str], question: Question, prefix: str = ""
+    ) -> tuple[bool, Any]:
+        """A partial order keeps the positions given, with None where a place is still free."""
+        options = tuple(question.options or ())
+        n = len(options)
+        slots: list[str | None] = [None] * n
+        for i, option in enumerate(options):
+            raw = form.get(f"{prefix}pos-{i}", "")
+            if raw.isdigit() and 1 <= int(raw) <= n and slots[int(raw) - 1] is None:
+                slots[int(raw) - 1] = option
+        return True, slots
+
+    def answer_text(self, question: Question) -> str:
+        return " → ".join(str(item) for item in question.answer)  # type: ignore[union-attr]
+
+    def response_text(self, question: Question, response: Any) -> str:
+        if isinstance(response, str) or response is None:
+            return response or ""
+        if not any(response):
+            return ""
+        return " → ".join("?" if item is None else str(item) for item in response)
+
+    def answer_from_dict(self, raw: Any) -> Answer:
+        return tuple(raw)
+
+    def export_problem(self, options: Any, answer: Any) -> str | None:
+        if not is_text_list(options) or not is_text_list(answer):
+            return "options and answer must be lists of texts"
+        if sorted(options) != sorted(answer):
+            return "answer must put the same items as the options in order"
+        return None
+
+    def anki_answer(self, answer: Any) -> str:
+        return html_list("ol", answer)

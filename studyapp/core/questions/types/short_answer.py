@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from studyapp.core.questions import checks
 from studyapp.core.questions.context import Context
+from studyapp.core.questions.kinds import TypedKind, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
 TYPE = QuestionType.SHORT_ANSWER
@@ -25,3 +27,20 @@ def generate(ctx: Context) -> Iterator[Question]:
             fact_ids=(fact.id,),
             erratum=fact.erratum,
         )
+
+
+# --- the kind ------------------------------------------------------------------------------------
+
+
+@register
+class ShortAnswer(TypedKind):
+    """Type the answer to the fact's question."""
+
+    id = TYPE
+    label = "Short answer"
+    prefix = "sa"
+    expected_seconds = 15
+    template = "kinds/typed.html"
+    generate = staticmethod(generate)
+    checks = staticmethod(checks.short_answer)
+    asks_fact_question = True
