@@ -115,5 +115,12 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def set_active(user: User, active: bool) -> None:
-    """Deactivate or reactivate an account; a deactivated user is out on the next request."""
+    """Deactivate or reactivate an account.
+
+    Deactivation ends every session for good: reactivating later does not revive a cookie from
+    before (each carries the session version, which either change moves on; moving it on at
+    reactivation too covers accounts deactivated before this rule).
+    """
+    if user.active != active:
+        end_sessions(user)
     user.active = active

@@ -175,6 +175,40 @@ def test_deactivated_user_is_out_on_the_next_request(client, auth, student):
     assert "not correct" in auth.login(student.email).get_data(as_text=True)
 
 
+@pytest.mark.parametrize("how", ["service", "command"])
+def test_deactivation_ends_every_session_for_good(app, client, student, how):
+    client.post(
+        "/account/login", data={"email": student.email, "password": PASSWORD, "remember": "y"}
+    )
+    session_cookie = client.get_cookie("studyapp_session").value
+    remember_cookie = client.get_cookie("remember_token").value
+    assert client.get("/study/").status_code == 200
+
+    def set_active(active: bool) -> None:
+        if how == "service":
+            accounts.set_active(student, active)
+            db.session.commit()
+        else:
+            flag = "--active" if active else "--inactive"
+            result = app.test_cli_runner().invoke(args=["set-active", student.email, flag])
+            assert result.exit_code == 0, result.output
+
+    set_active(False)
+    set_active(True)
+    for name, value in (("studyapp_session", session_cookie), ("remember_token", remember_cookie)):
+        replay = app.test_client()
+        replay.set_cookie(name, value)  # a cookie from before the deactivation
+        response = replay.get("/study/")
+        assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    assert client.get("/study/").status_code == 302
+    assert (
+        client.post(
+            "/account/login", data={"email": student.email, "password": PASSWORD}
+        ).status_code
+        == 302
+    )  # the reactivated owner logs in afresh
+
+
 # --- password change ------------------------------------------------------------------------
 
 
