@@ -9,6 +9,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
+from studyapp.core.plain_text import plain_text_problem
 from studyapp.extensions import db
 from studyapp.models import Role, User
 from studyapp.services import ServiceError
@@ -56,8 +57,11 @@ def create_user(
 ) -> User:
     """Create an account; refuses a taken email or a too-short password."""
     email = normalise_email(email)
-    if not EMAIL_RE.match(email):
+    if not EMAIL_RE.match(email) or plain_text_problem(email):
         raise ServiceError("Enter a valid email address.")
+    problem = plain_text_problem(name, "The name")
+    if problem:
+        raise ServiceError(problem)
     name = " ".join(name.split())
     if not name:
         raise ServiceError("Enter your name.")

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
 from studyapp.services.accounts import MAX_PASSWORD, MIN_PASSWORD
 from studyapp.web.choices import options
+from studyapp.web.validators import PlainText
 
 _password = [
     DataRequired(),
@@ -32,9 +33,11 @@ def _strip(value: str | None) -> str | None:
 
 
 class SignupForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=80), PlainText()])
     email = EmailField(
-        "Email", filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email",
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=254), PlainText(), Email()],
     )
     password = PasswordField(
         "Password",
@@ -47,7 +50,9 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", filters=[_strip], validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        "Email", filters=[_strip], validators=[DataRequired(), Length(max=254), PlainText()]
+    )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
