@@ -70,6 +70,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
+    from studyapp.web.auth import limits
+
+    limits.init_app(app)
+
     from studyapp import security
 
     security.init_app(app)

@@ -13,6 +13,9 @@ class Defaults:
 
     ENV_NAME = "development"  # STUDYAPP_ENV_NAME=production turns on the production checks
     SECRET_KEY = DEV_SECRET_KEY
+    # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (werkzeug's
+    # ProxyFix). 0: the headers are ignored and the client is the connection's address.
+    TRUSTED_PROXIES = 0
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or instance/
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_ENABLED = True
@@ -26,11 +29,19 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
-    # Login throttling: Redis when REDIS_URL is set (shared by all workers), else per process.
+    # Login limits: Redis when REDIS_URL is set (shared by all workers), else per process.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    # Failed logins back off exponentially: [failures allowed, first wait (s), longest wait (s)].
+    # Per account and client (the address, or the device's cookie once it has logged in there).
+    LOGIN_BACKOFF_PER_CLIENT = [5, 60, 3600]
+    # Per account, counting only clients that have never logged in to it (a known device is
+    # never held back by strangers' failures).
+    LOGIN_BACKOFF_PER_ACCOUNT = [20, 60, 3600]
+    # Per address, for clients unknown to the account tried: high enough for a school's NAT.
+    LOGIN_BACKOFF_PER_ADDRESS = [100, 5, 300]
+    LOGIN_FAILURES_KEPT = 24 * 3600  # seconds a count of failures is remembered
+    KNOWN_DEVICE_DAYS = 365  # lifetime of the signed cookie that marks a known device
     HSTS = False  # send Strict-Transport-Security (set when served over HTTPS)
     SEED_DIR: str | None = None  # defaults to the repository's seed/
     BANK_SEED = 0  # the generator's seed for the question bank

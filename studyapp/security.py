@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from studyapp.config import DEV_SECRET_KEY
 from studyapp.extensions import db, login_manager
@@ -91,6 +92,22 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
     app.register_error_handler(500, _server_error)
     check_production(app)
+    trust_proxies(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from N trusted proxies' X-Forwarded-* headers.
+
+    Only with STUDYAPP_TRUSTED_PROXIES=N: otherwise anyone could claim any address in the
+    header and slip past the per-address login limits.
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10:
+        raise ProductionConfigError(
+            "STUDYAPP_TRUSTED_PROXIES must be a whole number of proxies from 0 to 10."
+        )
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 _MESSAGES = {

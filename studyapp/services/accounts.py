@@ -74,6 +74,11 @@ def create_user(
     return user
 
 
+def account_id(email: str) -> int | None:
+    """The id of the account with this email, if any."""
+    return db.session.scalar(select(User.id).where(User.email == normalise_email(email)))
+
+
 # A real hash to verify against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH: str | None = None
 

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from studyapp.extensions import db, limiter
+from studyapp.extensions import db
 from studyapp.services import ServiceError, accounts
 from studyapp.web.auth import bp
+from studyapp.web.auth.devices import current_device, remember_device
 from studyapp.web.auth.forms import LoginForm, PasswordForm, SettingsForm, SignupForm
+from studyapp.web.auth.limits import describe_wait, login_limits, login_scopes
 from studyapp.web.safety import safe_next
-
-
-def _login_account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
-
-
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
-    """Only failed logins count towards the limits (a failure re-renders the form)."""
-    return response.status_code == 200
 
 
 def _start_session(user) -> None:  # type: ignore[no-untyped-def]
@@ -46,30 +39,34 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors = ["Email or password is not correct."]
-        else:
-            db.session.commit()  # a rehashed password, if any
-            _start_session(user)
-            if form.remember.data:
-                login_user(user, remember=True)
-            return redirect(safe_next(form.next.data) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email = accounts.normalise_email(form.email.data)
+    device = current_device()
+    known = device is not None and device.knows(accounts.account_id(email))
+    scopes = login_scopes(email, device.id if known else None)
+    wait = login_limits().wait(scopes)
+    if wait:
+        message = f"Too many failed attempts. Please wait {describe_wait(wait)} and try again."
+        page = render_template("auth/login.html", form=form, wait_message=message)
+        return page, 429, {"Retry-After": str(wait)}
+    user = accounts.authenticate(email, form.password.data)
+    if user is None:
+        login_limits().failed(scopes)
+        form.password.errors = ["Email or password is not correct."]
+        return render_template("auth/login.html", form=form)
+    login_limits().succeeded(scopes[0])
+    db.session.commit()  # a rehashed password, if any
+    _start_session(user)
+    if form.remember.data:
+        login_user(user, remember=True)
+    response = redirect(safe_next(form.next.data) or url_for("main.home"))
+    remember_device(response, device, user.id)
+    return response
 
 
 @bp.post("/logout")
