@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-# The development key is public (it is in this file); production refuses to start with it.
+# The public key earlier versions used for development; a served app refuses to start with it.
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -12,7 +12,12 @@ class Defaults:
     """Settings every environment starts from."""
 
     ENV_NAME = "development"  # STUDYAPP_ENV_NAME=production turns on the production checks
-    SECRET_KEY = DEV_SECRET_KEY
+    # STUDYAPP_SECRET_KEY or instance/config.py. Unset in development (`make run`, `flask`): a
+    # random key made once in instance/secret_key. Unset when served: the app refuses to start.
+    SECRET_KEY: str | None = None
+    # Served for real: refuse a missing, short or public secret key. `make serve` sets it, and
+    # it holds whenever gunicorn serves the app, whatever else is set.
+    REQUIRE_SECRET = False
     # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (werkzeug's
     # ProxyFix). 0: the headers are ignored and the client is the connection's address.
     TRUSTED_PROXIES = 0
@@ -50,6 +55,7 @@ class Defaults:
 class Production(Defaults):
     """What STUDYAPP_ENV_NAME=production changes."""
 
+    REQUIRE_SECRET = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
