@@ -34,7 +34,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
-    # Login limits: Redis when REDIS_URL is set (shared by all workers), else per process.
+    # Login and sign-up limits: Redis when REDIS_URL is set (shared by all workers), else per
+    # process.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     # Failed logins back off exponentially: [failures allowed, first wait (s), longest wait (s)].
@@ -47,6 +48,7 @@ class Defaults:
     LOGIN_BACKOFF_PER_ADDRESS = [100, 5, 300]
     LOGIN_FAILURES_KEPT = 24 * 3600  # seconds a count of failures is remembered
     KNOWN_DEVICE_DAYS = 365  # lifetime of the signed cookie that marks a known device
+    SIGNUP_LIMIT_PER_ADDRESS = "20 per minute; 200 per hour"  # each sign-up hashes a password
     HSTS = False  # send Strict-Transport-Security (set when served over HTTPS)
     SEED_DIR: str | None = None  # defaults to the repository's seed/
     BANK_SEED = 0  # the generator's seed for the question bank
