@@ -30,6 +30,8 @@ run: db
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Served for real: refuses to start without STUDYAPP_SECRET_KEY (a long random value).
+serve: export STUDYAPP_REQUIRE_SECRET = true
 serve: install
 	$(FLASK) init-db
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'studyapp:create_app()'

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,38 @@ def _configure(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
     if test_config:
         app.config.update(test_config)
+    if served_by_gunicorn():
+        app.config["REQUIRE_SECRET"] = True
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_path = Path(app.instance_path) / "studyapp.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+
+
+def served_by_gunicorn() -> bool:
+    """True inside a gunicorn process: the app is being served for real."""
+    return "gunicorn.arbiter" in sys.modules
+
+
+def instance_secret_key(instance: Path) -> str:
+    """This install's own random secret key, made once in ``instance/secret_key`` (mode 0600).
+
+    For development (`make run`, `flask` commands) when no key is configured. The file is
+    written in full under a temporary name and then linked into place, so two processes
+    starting at once (the reloader) agree on one key.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        temp = instance / f".secret_key.{secrets.token_hex(8)}"
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(secrets.token_urlsafe(48) + "\n")
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temp.unlink()
+    return path.read_text(encoding="ascii").strip()
 
 
 def _normalise_db_url(url: str) -> str:
@@ -61,6 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     _configure(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY") and not app.config["REQUIRE_SECRET"]:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
     db.init_app(app)
     migrate.init_app(
@@ -69,6 +102,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+
+    from studyapp.web.auth import limits
+
+    limits.init_app(app)
 
     from studyapp import security
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from studyapp.config import DEV_SECRET_KEY
 from studyapp.extensions import db, login_manager
@@ -44,15 +45,24 @@ class ProductionConfigError(RuntimeError):
     """Raised when a production app is configured unsafely."""
 
 
-def check_production(app: Flask) -> None:
-    """Refuse to run in production with the development key, debug mode or demo accounts."""
-    if app.config["ENV_NAME"] != "production":
+def check_secret_key(app: Flask) -> None:
+    """A served app (gunicorn, `make serve`, production) needs a real secret key of its own."""
+    if not (app.config["REQUIRE_SECRET"] or app.config["ENV_NAME"] == "production"):
         return
     key = app.config.get("SECRET_KEY") or ""
-    if key == DEV_SECRET_KEY or len(key) < 32:
+    if isinstance(key, bytes):
+        key = key.decode("utf-8", "replace")
+    if not isinstance(key, str) or key == DEV_SECRET_KEY or len(key) < 32:
         raise ProductionConfigError(
-            "Set STUDYAPP_SECRET_KEY to a long random value (32+ characters) for production."
+            "Set STUDYAPP_SECRET_KEY to a long random value (32+ characters) before serving, "
+            "for example: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
+
+
+def check_production(app: Flask) -> None:
+    """Refuse to run in production in debug mode or while demo accounts exist."""
+    if app.config["ENV_NAME"] != "production":
+        return
     if app.debug:
         raise ProductionConfigError("DEBUG must be off in production.")
     with app.app_context():
@@ -90,7 +100,24 @@ def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(500, _server_error)
+    check_secret_key(app)
     check_production(app)
+    trust_proxies(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client's address and scheme from N trusted proxies' X-Forwarded-* headers.
+
+    Only with STUDYAPP_TRUSTED_PROXIES=N: otherwise anyone could claim any address in the
+    header and slip past the per-address login limits.
+    """
+    count = app.config["TRUSTED_PROXIES"]
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10:
+        raise ProductionConfigError(
+            "STUDYAPP_TRUSTED_PROXIES must be a whole number of proxies from 0 to 10."
+        )
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 _MESSAGES = {

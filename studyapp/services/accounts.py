@@ -8,13 +8,14 @@ from functools import lru_cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
+from studyapp.core.passwords import password_problem
+from studyapp.core.plain_text import plain_text_problem
 from studyapp.extensions import db
 from studyapp.models import Role, User
 from studyapp.services import ServiceError
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -38,12 +39,11 @@ def hash_password(password: str) -> str:
     return hasher(_profile).hash(password)
 
 
-def check_password_rules(password: str) -> None:
-    """Length only: at least 8 characters, long passphrases welcome, no composition rules."""
-    if len(password) < MIN_PASSWORD:
-        raise ServiceError(f"Use at least {MIN_PASSWORD} characters.")
-    if len(password) > MAX_PASSWORD:
-        raise ServiceError(f"Use at most {MAX_PASSWORD} characters.")
+def check_password_rules(password: str, email: str = "") -> None:
+    """Length, not a common password, not the email address; no composition rules."""
+    problem = password_problem(password, email)
+    if problem:
+        raise ServiceError(problem)
 
 
 def normalise_email(email: str) -> str:
@@ -51,23 +51,60 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(
-    email: str, name: str, password: str, *, role: Role = Role.STUDENT, demo: bool = False
-) -> User:
-    """Create an account; refuses a taken email or a too-short password."""
+def _checked(email: str, name: str, password: str) -> tuple[str, str]:
+    """The normalised email and name of a new account; refuses bad input."""
     email = normalise_email(email)
-    if not EMAIL_RE.match(email):
+    if not EMAIL_RE.match(email) or plain_text_problem(email):
         raise ServiceError("Enter a valid email address.")
+    problem = plain_text_problem(name, "The name")
+    if problem:
+        raise ServiceError(problem)
     name = " ".join(name.split())
     if not name:
         raise ServiceError("Enter your name.")
-    check_password_rules(password)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    check_password_rules(password, email)
+    return email, name
+
+
+def _email_taken(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
+def create_user(
+    email: str, name: str, password: str, *, role: Role = Role.STUDENT, demo: bool = False
+) -> User:
+    """Create an account (command line, demo data); refuses a taken email or a weak password."""
+    email, name = _checked(email, name, password)
+    if _email_taken(email):
         raise ServiceError("An account with that email already exists.")
     user = User(email=email, name=name, password_hash=hash_password(password), role=role, demo=demo)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def sign_up(email: str, name: str, password: str) -> User | None:
+    """A new student account, or None when the email already has one.
+
+    Both outcomes cost one password hash, so the caller can answer them alike without the
+    timing telling them apart. Refuses bad input with ServiceError.
+    """
+    email, name = _checked(email, name, password)
+    password_hash = hash_password(password)
+    if _email_taken(email):
+        return None
+    user = User(email=email, name=name, password_hash=password_hash, role=Role.STUDENT)
+    try:
+        with db.session.begin_nested():  # a sign-up for the same email at the same moment
+            db.session.add(user)
+    except IntegrityError:
+        return None
+    return user
+
+
+def account_id(email: str) -> int | None:
+    """The id of the account with this email, if any."""
+    return db.session.scalar(select(User.id).where(User.email == normalise_email(email)))
 
 
 # A real hash to verify against when the email is unknown, so both paths cost the same.
@@ -109,11 +146,18 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change the password after checking the current one; ends every other session."""
     if not _verify(user.password_hash, current):
         raise ServiceError("Your current password is not correct.")
-    check_password_rules(new)
+    check_password_rules(new, user.email)
     user.password_hash = hash_password(new)
     end_sessions(user)
 
 
 def set_active(user: User, active: bool) -> None:
-    """Deactivate or reactivate an account; a deactivated user is out on the next request."""
+    """Deactivate or reactivate an account.
+
+    Deactivation ends every session for good: reactivating later does not revive a cookie from
+    before (each carries the session version, which either change moves on; moving it on at
+    reactivation too covers accounts deactivated before this rule).
+    """
+    if user.active != active:
+        end_sessions(user)
     user.active = active

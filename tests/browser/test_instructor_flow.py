@@ -57,6 +57,9 @@ def test_instructor_assigns_student_takes_instructor_grades(page, server_url, ar
     page.fill("#password", "mina passphrase 1")
     page.fill("#confirm", "mina passphrase 1")
     page.click("button[type=submit]")
+    page.wait_for_url(server_url + "/account/login")
+    page.fill("#password", "mina passphrase 1")
+    page.click("button[type=submit]")
     page.goto(server_url + "/classes/")
     page.fill("#code", code.lower())  # typed as it was heard
     page.click("button:has-text('Join')")

@@ -76,6 +76,9 @@ def test_student_studies_with_the_keyboard(page, server_url, artifacts):
     page.fill("#password", "a long enough passphrase")
     page.fill("#confirm", "a long enough passphrase")
     page.keyboard.press("Enter")
+    page.wait_for_url(server_url + "/account/login")  # the email is filled in
+    page.keyboard.type("a long enough passphrase")  # the password field has the focus
+    page.keyboard.press("Enter")
     page.wait_for_url(server_url + "/study/progress")
     assert page.locator("[data-testid=answers-total]").inner_text() == "0"
     assert page.locator("[data-testid=cards]").inner_text() == "0"

@@ -1,4 +1,4 @@
-"""The failed-login limit holds across gunicorn workers when Redis stores the counters."""
+"""The failed-login limits hold across gunicorn workers when Redis stores the counters."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import make_app, make_user
+from tests.conftest import PASSWORD, make_app, make_user
 
 REDIS_URL = os.environ.get("STUDYAPP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -70,6 +70,15 @@ def test_failed_login_limit_is_shared_by_two_workers(template_db, tmp_path: Path
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+        owner = requests.Session()  # logs in once: its browser becomes a known device
+        first = owner.post(
+            base + "/account/login",
+            data={"email": email, "password": PASSWORD},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert first.status_code == 302
+        owner.post(base + "/account/logout", allow_redirects=False, timeout=10)
         statuses = []
         for _ in range(7):
             # A new connection each time, so both workers take turns answering.
@@ -82,6 +91,14 @@ def test_failed_login_limit_is_shared_by_two_workers(template_db, tmp_path: Path
             statuses.append(r.status_code)
         assert statuses[:5] == [200] * 5  # the form again, with "not correct"
         assert statuses[5:] == [429, 429]
+        again = owner.post(
+            base + "/account/login",
+            data={"email": email, "password": PASSWORD},
+            headers={"Connection": "close"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert again.status_code == 302  # the owner's known device is not held back
     finally:
         server.terminate()
         server.wait(timeout=10)

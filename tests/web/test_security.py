@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from studyapp import create_app
 from studyapp.config import DEV_SECRET_KEY
@@ -69,6 +76,57 @@ def test_login_next_never_leaves_the_site(app, client):
 def test_production_refuses_dev_secret(template_db, tmp_path):
     with pytest.raises(ProductionConfigError):
         make_app(template_db, tmp_path, ENV_NAME="production", SECRET_KEY=DEV_SECRET_KEY)
+
+
+@pytest.mark.parametrize("key", [None, "", DEV_SECRET_KEY, "short-key"])
+@pytest.mark.parametrize("env_name", ["development", "staging", "production"])
+def test_a_served_app_refuses_a_missing_or_public_key(template_db, tmp_path, key, env_name):
+    with pytest.raises(ProductionConfigError, match="STUDYAPP_SECRET_KEY"):
+        make_app(template_db, tmp_path, REQUIRE_SECRET=True, ENV_NAME=env_name, SECRET_KEY=key)
+
+
+def test_gunicorn_refuses_a_public_key_whatever_else_is_set(tmp_path):
+    env = {
+        **os.environ,
+        "STUDYAPP_ENV_NAME": "development",
+        "STUDYAPP_REQUIRE_SECRET": "false",
+        "STUDYAPP_SECRET_KEY": DEV_SECRET_KEY,
+        "STUDYAPP_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
+    }
+    env.pop("DATABASE_URL", None)
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    server = subprocess.Popen(
+        [gunicorn, "--workers", "1", "--bind", "127.0.0.1:0", "studyapp:create_app()"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, errors = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert server.returncode != 0
+    assert "Set STUDYAPP_SECRET_KEY to a long random value" in errors
+
+
+def test_development_makes_its_own_key_once_in_the_instance_folder(tmp_path, monkeypatch):
+    """`make run` (flask run) without a configured key: a random key kept in instance/."""
+    instance = tmp_path / "instance"
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(instance))
+    monkeypatch.delenv("STUDYAPP_SECRET_KEY", raising=False)
+    monkeypatch.delenv("STUDYAPP_REQUIRE_SECRET", raising=False)
+    monkeypatch.delenv("STUDYAPP_ENV_NAME", raising=False)
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    first = create_app(dict(config))
+    key_file = instance / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text().strip()
+    assert first.config["SECRET_KEY"] == key and len(key) >= 32 and key != DEV_SECRET_KEY
+    assert create_app(dict(config)).config["SECRET_KEY"] == key  # kept, not made again
+    assert list(instance.iterdir()) == [key_file]
 
 
 def test_production_refuses_demo_accounts(template_db, tmp_path):

@@ -1,6 +1,7 @@
 """Account forms."""
 
 from decimal import Decimal
+from typing import Any
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
@@ -8,22 +9,43 @@ from wtforms import (
     BooleanField,
     DecimalField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 
-from studyapp.services.accounts import MAX_PASSWORD, MIN_PASSWORD
+from studyapp.core.passwords import MAX_LENGTH as MAX_PASSWORD
+from studyapp.core.passwords import MIN_LENGTH as MIN_PASSWORD
+from studyapp.core.passwords import password_problem
 from studyapp.web.choices import options
+from studyapp.web.validators import PlainText
 
-_password = [
-    DataRequired(),
-    Length(min=MIN_PASSWORD, message=f"Use at least {MIN_PASSWORD} characters."),
-    Length(max=MAX_PASSWORD, message=f"Use at most {MAX_PASSWORD} characters."),
-]
+
+class _UsablePassword:
+    """Length, not a common password, not the email address (NIST SP 800-63B)."""
+
+    def __init__(self, email_field: str | None = None):
+        self.email_field = email_field
+
+    def __call__(self, form: Any, field: Field) -> None:
+        email = getattr(form, "account_email", "")
+        if self.email_field:
+            email = form[self.email_field].data or ""
+        problem = password_problem(field.data or "", email)
+        if problem:
+            raise StopValidation(problem)
 
 
 def _strip(value: str | None) -> str | None:
@@ -32,14 +54,19 @@ def _strip(value: str | None) -> str | None:
 
 
 class SignupForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=80), PlainText()])
     email = EmailField(
-        "Email", filters=[_strip], validators=[DataRequired(), Email(), Length(max=254)]
+        "Email",
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=254), PlainText(), Email()],
     )
     password = PasswordField(
         "Password",
-        validators=_password,
-        description=f"At least {MIN_PASSWORD} characters. A passphrase of several words is best.",
+        validators=[DataRequired(), _UsablePassword("email")],
+        description=(
+            f"At least {MIN_PASSWORD} characters, not a common password. "
+            "A passphrase of several words is best."
+        ),
     )
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
@@ -47,7 +74,9 @@ class SignupForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", filters=[_strip], validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        "Email", filters=[_strip], validators=[DataRequired(), Length(max=254), PlainText()]
+    )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_PASSWORD)])
     remember = BooleanField("Keep me logged in on this device")
     next = HiddenField()
@@ -55,10 +84,14 @@ class LoginForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
-    new = PasswordField("New password", validators=_password)
+    new = PasswordField("New password", validators=[DataRequired(), _UsablePassword()])
     confirm = PasswordField(
         "Repeat new password", validators=[DataRequired(), EqualTo("new", "Passwords differ.")]
     )
+
+    def __init__(self, *args: Any, account_email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email  # the new password may not be the address
 
 
 _ZONES = sorted(available_timezones())

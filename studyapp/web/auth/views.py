@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from studyapp.extensions import db, limiter
 from studyapp.services import ServiceError, accounts
 from studyapp.web.auth import bp
+from studyapp.web.auth.devices import current_device, remember_device
 from studyapp.web.auth.forms import LoginForm, PasswordForm, SettingsForm, SignupForm
+from studyapp.web.auth.limits import client_address, describe_wait, login_limits, login_scopes
 from studyapp.web.safety import safe_next
 
+# The answer to every accepted sign-up, new email or taken: it never tells which.
+SIGNED_UP = (
+    "Thank you. If that email was not registered yet, your student account is ready. "
+    "Log in now with your email and password (if you had an account already, use the "
+    "password you chose then)."
+)
 
-def _login_account_key() -> str:
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
+
+def _signup_key() -> str:
+    return "signup/" + client_address()
 
 
-def _failed(response) -> bool:  # type: ignore[no-untyped-def]
-    """Only failed logins count towards the limits (a failure re-renders the form)."""
-    return response.status_code == 200
+def _hashed(response) -> bool:  # type: ignore[no-untyped-def]
+    """Only sign-ups that reached the password hash count towards the limit."""
+    return bool(g.get("signup_hashed"))
 
 
 def _start_session(user) -> None:  # type: ignore[no-untyped-def]
@@ -28,48 +46,61 @@ def _start_session(user) -> None:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGNUP_LIMIT_PER_ADDRESS"],
+    key_func=_signup_key,
+    methods=["POST"],
+    deduct_when=_hashed,
+)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(form.email.data, form.name.data, form.password.data)
+            g.signup_hashed = True
+            accounts.sign_up(form.email.data, form.name.data, form.password.data)
         except ServiceError as exc:
             form.email.errors = [*form.email.errors, str(exc)]
         else:
             db.session.commit()
-            _start_session(user)
-            flash(f"Welcome, {user.name}! Your account is ready.", "success")
-            return redirect(url_for("main.home"))
+            session["login_email"] = accounts.normalise_email(form.email.data)
+            flash(SIGNED_UP, "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_login_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            form.password.errors = ["Email or password is not correct."]
-        else:
-            db.session.commit()  # a rehashed password, if any
-            _start_session(user)
-            if form.remember.data:
-                login_user(user, remember=True)
-            return redirect(safe_next(form.next.data) or url_for("main.home"))
-    return render_template("auth/login.html", form=form)
+    if request.method == "GET" and not form.email.data:
+        form.email.data = session.pop("login_email", None)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email = accounts.normalise_email(form.email.data)
+    device = current_device()
+    known = device is not None and device.knows(accounts.account_id(email))
+    scopes = login_scopes(email, device.id if known else None)
+    wait = login_limits().wait(scopes)
+    if wait:
+        message = f"Too many failed attempts. Please wait {describe_wait(wait)} and try again."
+        page = render_template("auth/login.html", form=form, wait_message=message)
+        return page, 429, {"Retry-After": str(wait)}
+    user = accounts.authenticate(email, form.password.data)
+    if user is None:
+        login_limits().failed(scopes)
+        form.password.errors = ["Email or password is not correct."]
+        return render_template("auth/login.html", form=form)
+    login_limits().succeeded(scopes[0])
+    db.session.commit()  # a rehashed password, if any
+    _start_session(user)
+    if form.remember.data:
+        login_user(user, remember=True)
+    response = redirect(safe_next(form.next.data) or url_for("main.home"))
+    remember_device(response, device, user.id)
+    return response
 
 
 @bp.post("/logout")
@@ -104,7 +135,7 @@ def settings():
 @login_required
 def change_password():
     user = current_user._get_current_object()
-    password_form = PasswordForm(prefix="pw")
+    password_form = PasswordForm(prefix="pw", account_email=user.email)
     if password_form.validate_on_submit():
         try:
             accounts.change_password(user, password_form.current.data, password_form.new.data)

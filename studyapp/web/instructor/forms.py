@@ -23,6 +23,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from studyapp.core.questions import graded_kinds
 from studyapp.models import GradingMethod, Visibility
 from studyapp.web.choices import options
+from studyapp.web.validators import PlainText
 
 VISIBILITY = [
     (Visibility.IMMEDIATELY.value, "Immediately after their attempt"),
@@ -38,9 +39,22 @@ class _Checkboxes(SelectMultipleField):
 
 
 class CourseForm(FlaskForm):
-    name = StringField("Class name", validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        "Class name",
+        validators=[
+            DataRequired("Give the class a name."),
+            Length(max=120, message="Keep the class name to 120 characters."),
+            PlainText(),
+        ],
+    )
     term = StringField(
-        "Term", validators=[Optional(), Length(max=60)], description="For example: Spring 2027"
+        "Term",
+        validators=[
+            Optional(),
+            Length(max=60, message="Keep the term to 60 characters."),
+            PlainText(),
+        ],
+        description="For example: Spring 2027",
     )
 
 
@@ -55,7 +69,7 @@ class JoiningForm(FlaskForm):
 
 
 class AssignmentSettingsForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=120)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=120), PlainText()])
     opens_at = DateTimeLocalField("Opens", validators=[DataRequired()], format=DATETIME)
     closes_at = DateTimeLocalField("Closes (due)", validators=[DataRequired()], format=DATETIME)
     time_limit_minutes = IntegerField(
@@ -116,9 +130,9 @@ class AssignmentForm(AssignmentSettingsForm):
         description="The same seed and choices draw the same questions.",
     )
     question_ids = _Checkboxes("Picked questions", validate_choice=False)
-    pick_section = StringField(validators=[Optional(), Length(max=10)])
-    pick_type = StringField(validators=[Optional(), Length(max=20)])
-    pick_fact = StringField(validators=[Optional(), Length(max=80)])
+    pick_section = StringField(validators=[Optional(), Length(max=10), PlainText()])
+    pick_type = StringField(validators=[Optional(), Length(max=20), PlainText()])
+    pick_fact = StringField(validators=[Optional(), Length(max=80), PlainText()])
 
     def mix_fields(self) -> list[Field]:
         """The mix counts, one per auto-graded kind, in listing order."""

@@ -114,7 +114,7 @@ def courses():
 def create_course():
     form = CourseForm()
     if not form.validate_on_submit():
-        flash("Give the class a name (up to 120 characters) and a term (up to 60).", "error")
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("instructor.courses"))
     try:
         course = classes.create_course(current_user, form.name.data, form.term.data or "")

@@ -55,7 +55,7 @@ def join():
         else:
             flash(f"You are in {course.name}.", "success")
     else:
-        flash("Enter the join code your instructor gave you.", "error")
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("quiz.assignments"))
 
 
