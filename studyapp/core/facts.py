@@ -366,11 +366,15 @@ def _fact_problems(fact: Fact, essay: Essay, where: str) -> list[str]:
         problems.append(f"{where}: section {fact.section!r} is not a section of the essay body")
     if not fact.evidence:
         problems.append(f"{where}: no evidence")
-    for quote in fact.evidence:
+    for n, quote in enumerate(fact.evidence):
         sentence = essay.find_sentence(quote)
         if sentence is None or " ".join(quote.split()) != sentence.text:
             problems.append(f"{where}: evidence is not a sentence of the essay: {quote[:60]!r}")
-        elif sentence.section_id != fact.section:
+        elif sentence.section_id not in section_ids:
+            problems.append(f"{where}: evidence {sentence.id} is front matter, not the essay")
+        elif n == 0 and sentence.section_id != fact.section:
+            # The sentence stating the claim is in the fact's section; the context around it
+            # (an analogy between two periods, say) may come from another.
             problems.append(f"{where}: evidence {sentence.id} is not in section {fact.section}")
     if not _contains(fact.statement, fact.answer):
         problems.append(f"{where}: the statement does not contain the answer")
@@ -429,6 +433,8 @@ def validate_fact_base(base: FactBase | tuple[Fact, ...], essay: Essay) -> list[
         problems += _fact_problems(fact, essay, where)
     counts = items_per_fact(base)
     for fact in base.facts:
+        if not counts[fact.id]:
+            problems.append(f"fact {fact.id}: feeds no item (give it a kind or a set, or drop it)")
         cap = min(MAX_ITEMS[fact.importance], 6)
         if counts[fact.id] > cap:
             problems.append(

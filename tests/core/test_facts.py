@@ -131,3 +131,13 @@ def test_parse_errors_name_the_fact():
             'evidence=["e"]\nquestion="q?"\ntopic="t"\nimportance="key"\nchecked="c"\n'
             'kinds=[]\nrole="r"\n'
         )
+
+
+def test_every_fact_feeds_an_item_and_context_may_come_from_another_section():
+    idle = replace(S["zhou-visit"], kinds=())
+    assert any("feeds no item" in p for p in _problems(idle))
+    context = next(s for s in ESSAY.section("4").sentences()).text
+    wide = replace(S["zhou-visit"], evidence=(*S["zhou-visit"].evidence, context))
+    assert not [p for p in _problems(wide) if "section" in p]
+    moved = replace(S["zhou-visit"], section="4")
+    assert any("not in section 4" in p for p in _problems(moved))

@@ -60,10 +60,10 @@ class Context:
         return random.Random(stable_hash(self.seed, *key))
 
     def cite(self, section: str, quote: str) -> Source:
-        """An essay sentence as a question source (its id looked up from its text)."""
+        """An essay sentence as a question source (its section and id found from its text)."""
         sentence = self.essay.find_sentence(quote)
         return Source(
-            section=section,
+            section=sentence.section_id if sentence else section,
             quote=sentence.text if sentence else quote,
             sentence_id=sentence.id if sentence else None,
         )

@@ -13,7 +13,10 @@ from studyapp.core.questions.kinds import QuestionKind, read_text, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
 TYPE = QuestionType.EXPLAIN
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_ORDINALS = (
+    "first", "second", "third", "fourth", "fifth", "sixth",
+    "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
+)  # fmt: skip
 
 
 def rubric(fact: Fact) -> str:
