@@ -54,6 +54,9 @@ SLIPS = (
     "epitomized by five summits",  # three in 2018, two in 2019
     "US Security Council",  # the UN Security Council
     "In January 2018, Trump also imposed tariffs",  # global safeguard duties
+    "Based on this unique doctrine",  # the doctrine was set out after the August 1968 invasion
+    "The Rodong Sinmun article, published under a pseudonym",  # a KCNA commentary, May 2017
+    "from the beginning of his term of office",  # the Tsai call came before he took office
 )
 
 
@@ -61,7 +64,7 @@ def test_every_fact_resting_on_one_of_the_essays_slips_carries_an_erratum():
     for fact in FACTS:
         slips = [s for s in SLIPS for quote in fact.evidence if s in quote]
         assert not slips or fact.erratum, (fact.id, slips)
-    assert any("Dubček" in (f.erratum or "") for f in FACTS)
+    assert sum(1 for f in FACTS if f.erratum) >= 3
 
 
 def test_the_authors_views_are_marked():

@@ -341,3 +341,32 @@ def test_front_matter_is_never_cited():
 def test_a_fact_base_of_plain_facts_still_generates():
     bank = generate_bank(ESSAY, FactBase(SMALL.facts))
     assert not bank.by_type("ordering") and bank.by_type("multiple_choice")
+
+
+def test_no_item_gives_away_the_key_of_another():
+    """In one quiz, a prompt or option that names another item's key answers it.
+
+    Actors (people, places, bodies) recur across the essay's story by nature; a term, a claim,
+    a number or a date asked in one item must not be written out in another.
+    """
+    from studyapp.core.text import normalize
+
+    asked = [
+        q
+        for q in BANK.questions
+        if isinstance(q.answer, str)
+        and q.type != "explain"
+        and BY_ID[q.fact_ids[0]].kind not in ("person", "place", "organisation")
+    ]
+    found = []
+    for q in asked:
+        key = f" {normalize(q.answer)} "
+        for other in BANK.questions:
+            if set(other.fact_ids) & set(q.fact_ids):
+                continue
+            options = other.options or ()
+            shown = [*options["left"], *options["right"]] if isinstance(options, dict) else options
+            text = " ".join([other.prompt, *map(str, shown)])
+            if key in f" {normalize(text)} ":
+                found.append((q.id, q.answer, other.id))
+    assert found == []
