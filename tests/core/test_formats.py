@@ -73,7 +73,7 @@ def test_json_round_trip_and_schema():
     assert set(matching["options"]) == {"left", "right"}
     assert all(isinstance(p, list) and len(p) == 2 for p in matching["answer"])
     assert isinstance(first_of("true_false")["answer"], bool)
-    assert "Dubček" in text  # UTF-8, not \\u escapes
+    assert "’" in text and "\\u2019" not in text  # UTF-8, not \\u escapes
 
 
 def test_json_export_is_deterministic_and_a_fixed_point():

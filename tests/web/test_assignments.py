@@ -13,7 +13,7 @@ from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, Question
 from studyapp.services import ServiceError
 from studyapp.services import assignments as quiz
-from studyapp.services.bank import graded_types, retire_question
+from studyapp.services.bank import graded_types, retire_question, usable_questions_query
 from tests.conftest import make_user
 from tests.web.quizkit import NOW, finished_attempt, make_course, make_quiz
 
@@ -53,11 +53,17 @@ def test_an_even_mix_takes_the_types_in_turn(app):
 
 
 def test_no_two_questions_on_one_fact_unless_asked(app):
-    rows = _rows(quiz.draw_questions(count=40, seed=1))
+    gradable = db.session.scalars(
+        usable_questions_query().where(Question.type.in_(graded_types()))
+    ).all()
+    rows = _rows(quiz.draw_questions(count=len(gradable), seed=1))
     facts = [f for q in rows for f in q.fact_ids]
     assert len(facts) == len(set(facts))
-    loose = _rows(quiz.draw_questions(count=40, types=["multiple_choice"], seed=1, same_fact=True))
-    assert len(loose) == 40  # more than one question per fact now allowed
+    assert len(rows) < len(gradable)  # the bank has questions sharing a fact: they were left out
+    loose = _rows(quiz.draw_questions(count=len(gradable), seed=1, same_fact=True))
+    assert len(loose) == len(gradable)  # more than one question per fact now allowed
+    loose_facts = [f for q in loose for f in q.fact_ids]
+    assert len(loose_facts) > len(set(loose_facts))
 
 
 def test_retired_and_explain_questions_are_never_drawn(app):

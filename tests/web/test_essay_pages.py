@@ -118,7 +118,7 @@ def test_export_questions_before_any_database_exports_the_generated_bank(tmp_pat
 
     app = create_app(_base_config(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path))
     with app.app_context():
-        result = app.test_cli_runner(mix_stderr=False).invoke(args=["export-questions"])
+        result = app.test_cli_runner().invoke(args=["export-questions"])
         db.engine.dispose()
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -17,25 +17,49 @@ from studyapp.extensions import db
 from studyapp.models import Question, QuestionFact, Review, ReviewMode
 from studyapp.services import ServiceError, study
 from studyapp.services import assignments as quiz
+from studyapp.services.bank import usable_questions_query
 from tests.conftest import make_user
-from tests.web.quizkit import NOW, make_course, make_quiz, right
+from tests.web.quizkit import NOW, make_course, right
 
 HIDDEN_NOTE = "while a quiz on this question or its fact is open"
 
 
+def _make_quiz(course):  # type: ignore[no-untyped-def]
+    """A quiz of three questions, the first sharing its fact with a question outside the quiz."""
+    rows = db.session.scalars(
+        usable_questions_query().where(Question.type.in_(quiz.QUIZ_TYPES)).order_by(Question.id)
+    ).all()
+    by_fact: dict[str, list[Question]] = {}
+    for q in rows:
+        for fact in q.fact_ids:
+            by_fact.setdefault(fact, []).append(q)
+    first, second = next(qs for _, qs in sorted(by_fact.items()) if len(qs) >= 2)[:2]
+    taken = {*first.fact_ids, *second.fact_ids}
+    others = [q.id for q in rows if not taken & set(q.fact_ids)][:2]
+    settings = quiz.AssignmentSettings(
+        title="Quiz 1", opens_at=NOW - timedelta(hours=1), closes_at=NOW + timedelta(days=2)
+    )
+    return quiz.create_assignment(course, settings, [first.id, *others])
+
+
+def _shared_facts(question_ids: list[str]):  # type: ignore[no-untyped-def]
+    return select(QuestionFact.fact_id).where(QuestionFact.question_id.in_(question_ids))
+
+
 def _sibling(question_ids: list[str]) -> str:
     """A question outside the quiz that tests one of the quiz's facts."""
-    facts = select(QuestionFact.fact_id).where(QuestionFact.question_id.in_(question_ids))
-    return db.session.scalars(
+    sibling = db.session.scalars(
         select(QuestionFact.question_id)
         .join(Question, Question.id == QuestionFact.question_id)
         .where(
-            QuestionFact.fact_id.in_(facts),
+            QuestionFact.fact_id.in_(_shared_facts(question_ids)),
             QuestionFact.question_id.not_in(question_ids),
-            Question.type == "short_answer",
+            Question.type.in_(quiz.QUIZ_TYPES),
         )
         .order_by(QuestionFact.question_id)
     ).first()
+    assert sibling is not None
+    return sibling
 
 
 def _answer(user, qid: str, at, request_id: str, mode=ReviewMode.STUDY):  # type: ignore[no-untyped-def]
@@ -55,9 +79,9 @@ def _answer(user, qid: str, at, request_id: str, mode=ReviewMode.STUDY):  # type
 
 @pytest.fixture
 def in_progress(app, instructor, student):  # type: ignore[no-untyped-def]
-    """A quiz of three multiple-choice questions, with the student's attempt started."""
+    """A quiz of three questions, with the student's attempt started."""
     course = make_course(instructor, [student])
-    a = make_quiz(course, n=3, types=["multiple_choice"])
+    a = _make_quiz(course)
     attempt = quiz.start_attempt(a, student, NOW)
     return a, attempt, list(attempt.layout["questions"])
 
@@ -92,7 +116,7 @@ def test_answering_a_held_question_is_refused_and_records_nothing(in_progress, s
 
 def test_next_card_skips_held_cards_then_brings_them_back(app, instructor, student):
     course = make_course(instructor, [student])
-    a = make_quiz(course, n=3, types=["multiple_choice"])
+    a = _make_quiz(course)
     ids = [item.question_id for item in a.items]
     sibling = _sibling(ids)
     # Studied a month ago, so due now and first in the queue.
@@ -111,7 +135,7 @@ def test_next_card_skips_held_cards_then_brings_them_back(app, instructor, stude
 
 def test_practice_and_mistakes_leave_held_questions_out(app, instructor, student):
     course = make_course(instructor, [student])
-    a = make_quiz(course, n=3, types=["multiple_choice"])
+    a = _make_quiz(course)
     sibling = _sibling([item.question_id for item in a.items])
     study.record_answer(
         student,
@@ -125,8 +149,9 @@ def test_practice_and_mistakes_leave_held_questions_out(app, instructor, student
     assert [q.id for q in study.mistake_questions(student, NOW)] == [sibling]
     attempt = quiz.start_attempt(a, student, NOW)
     held = quiz.questions_held_back(student, NOW)
+    free = [q for q in study.practice_questions(count=1000) if q.id not in held]
     chosen = study.practice_questions(count=50, exclude=held)
-    assert len(chosen) == 50 and not {q.id for q in chosen} & held
+    assert len(chosen) == min(50, len(free)) and not {q.id for q in chosen} & held
     assert study.mistake_questions(student, NOW) == []
     quiz.finish_attempt(attempt.id, NOW + timedelta(minutes=1))
     assert [q.id for q in study.mistake_questions(student, NOW)] == [sibling]
@@ -136,8 +161,10 @@ def test_pages_keep_held_answers_from_the_student_only(in_progress, client, auth
     a, attempt, ids = in_progress
     sibling = _sibling(ids)
     explanation = str(escape(db.session.get(Question, sibling).data["explanation"]))
-    fact = db.session.scalars(
-        select(QuestionFact.fact_id).where(QuestionFact.question_id == sibling)
+    fact = db.session.scalars(  # the fact the sibling shares with the quiz
+        select(QuestionFact.fact_id).where(
+            QuestionFact.question_id == sibling, QuestionFact.fact_id.in_(_shared_facts(ids))
+        )
     ).first()
 
     other = make_user(name="Other Student")
@@ -168,7 +195,7 @@ def test_old_feedback_on_a_held_question_waits_for_the_submission(
     app, client, auth, instructor, student
 ):
     course = make_course(instructor, [student])
-    a = make_quiz(course, n=3, types=["multiple_choice"])
+    a = _make_quiz(course)
     sibling = _sibling([item.question_id for item in a.items])
     earlier = _answer(student, sibling, NOW - timedelta(days=1), "before-quiz")
     auth.login(student.email)

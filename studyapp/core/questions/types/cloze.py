@@ -43,7 +43,7 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=blanked,
             accept=tuple(a for a in fact.accepted if a != blanked),
             explanation=ctx.explanation(fact),
-            sources=ctx.sources(fact),
+            sources=ctx.sources(fact, every=True),
             fact_ids=(fact.id,),
             erratum=fact.erratum,
         )

@@ -43,7 +43,7 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=fact.answer,
             accept=(),
             explanation=ctx.explanation(fact),
-            sources=ctx.sources(fact),
+            sources=ctx.sources(fact, every=True),
             fact_ids=(fact.id,),
             erratum=fact.erratum,
         )

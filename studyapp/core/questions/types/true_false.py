@@ -37,7 +37,7 @@ def generate(ctx: Context) -> Iterator[Question]:
             answer=truth,
             accept=(),
             explanation=f"True. {why}" if truth else f"False. {why}",
-            sources=ctx.sources(fact),
+            sources=ctx.sources(fact, every=True),
             fact_ids=(fact.id,),
             erratum=fact.erratum,
         )
