@@ -282,7 +282,10 @@ def _contains(haystack: str, needle: str) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(fold_quotes(text))} - _SMALL_WORDS
+    """The content words of a text (function words such as "that" give nothing away)."""
+    from studyapp.core.text import STOPWORDS  # local: text imports nothing of ours
+
+    return {w.casefold() for w in _WORD.findall(fold_quotes(text))} - _SMALL_WORDS - STOPWORDS
 
 
 def occurrences(text: str, form: str) -> int:
