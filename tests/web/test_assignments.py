@@ -324,7 +324,7 @@ def test_students_outside_the_class_cannot_see_or_start_it(client, auth, instruc
 
 # --- the bank hides answers of open quizzes -------------------------------------------------
 
-HIDDEN = "while a quiz on this question or its fact is open"
+HIDDEN = "while a quiz on this question is open"
 
 
 def test_bank_hides_answers_of_questions_in_an_open_quiz(client, auth, instructor, student):
