@@ -293,9 +293,11 @@ def practice_submit():
     now = utcnow()
     questions, left_out = study.practice_batch(ids, now)
     if left_out:
+        many = left_out > 1
         flash(
-            f"{left_out} question{'s were' if left_out > 1 else ' was'} left out of this "
-            "practice: held back while a quiz on it (or its facts) is open or being taken.",
+            f"{left_out} question{'s were' if many else ' was'} left out of this practice: "
+            f"held back while a quiz on {'them' if many else 'it'}, or on "
+            f"{'their' if many else 'its'} facts, is open or being taken.",
             "info",
         )
     if not questions:
