@@ -163,40 +163,22 @@ def released(now: datetime, *, answers: bool) -> ColumnElement[bool]:
     """SQL on Review: the answer is not a quiz answer, or its quiz shows its mark now (and its
     key too, with ``answers``). The same rule as ``release``, for many answers at once."""
     later = aliased(AssignmentOverride)
-    own_later = (
-        select(later.id)
-        .where(
-            later.assignment_id == Assignment.id,
-            later.user_id == Attempt.user_id,
-            later.closes_at > now,
+    extended = select(later.id).where(later.assignment_id == Assignment.id, later.closes_at > now)
+
+    def shows(setting: Any, still_open: Any) -> ColumnElement[bool]:
+        """assignments.visible() in SQL: immediately, or once closed (extensions included)."""
+        return or_(
+            setting == Visibility.IMMEDIATELY,
+            and_(setting == Visibility.AFTER_CLOSE, Assignment.closes_at <= now, ~still_open),
         )
-        .exists()
-    )
-    anyone_later = (
-        select(later.id).where(later.assignment_id == Assignment.id, later.closes_at > now).exists()
-    )
+
+    # Marks follow the student's own close, answers the close for everybody (review_options).
     conditions = [
         Attempt.id == Review.attempt_id,
-        or_(
-            Assignment.show_marks == Visibility.IMMEDIATELY,
-            and_(
-                Assignment.show_marks == Visibility.AFTER_CLOSE,
-                Assignment.closes_at <= now,
-                ~own_later,
-            ),
-        ),
+        shows(Assignment.show_marks, extended.where(later.user_id == Attempt.user_id).exists()),
     ]
     if answers:
-        conditions.append(
-            or_(
-                Assignment.show_answers == Visibility.IMMEDIATELY,
-                and_(
-                    Assignment.show_answers == Visibility.AFTER_CLOSE,
-                    Assignment.closes_at <= now,
-                    ~anyone_later,
-                ),
-            )
-        )
+        conditions.append(shows(Assignment.show_answers, extended.exists()))
     quiz_shows = (
         select(Attempt.id)
         .join(Assignment, Assignment.id == Attempt.assignment_id)

@@ -424,3 +424,27 @@ def test_the_demonstrated_two_attempt_case_gives_no_key_before_attempt_two(
         assert not any(_shows_key(page, qid) for page in pages)
     with pytest.raises(ServiceError):
         _answer(student, attempt.layout["questions"][0], NOW, "practice-it", ReviewMode.PRACTICE)
+
+
+def test_after_close_waits_for_extensions_in_the_history_too(app, instructor, student):
+    """Marks follow the student's own close, answers the close for everybody (as on the
+    attempt's result page)."""
+    classmate = make_user(name="Classmate")
+    course = make_course(instructor, [student, classmate])
+    a = make_quiz(
+        course,
+        n=3,
+        types=["short_answer"],
+        show_marks=Visibility.AFTER_CLOSE,
+        show_answers=Visibility.AFTER_CLOSE,
+    )
+    finished_attempt(a, student, correct_count=0)
+    since = NOW - timedelta(days=1)
+    after_close = a.closes_at + timedelta(hours=1)
+    quiz.set_override(a, student.id, extra_minutes=0, closes_at=a.closes_at + timedelta(hours=2))
+    assert progress.weakest_facts(student, since, after_close) == []  # not closed for them
+    quiz.set_override(a, student.id, extra_minutes=0, closes_at=None)
+    quiz.set_override(a, classmate.id, extra_minutes=0, closes_at=a.closes_at + timedelta(days=1))
+    assert len(progress.weakest_facts(student, since, after_close)) == 3  # their marks show
+    assert study.mistake_questions(student, after_close) == []  # answers wait for everybody
+    assert len(study.mistake_questions(student, a.closes_at + timedelta(days=2))) == 3
