@@ -277,6 +277,9 @@ class Assignment(db.Model):
     show_answers: Mapped[Visibility] = mapped_column(
         _enum(Visibility), default=Visibility.AFTER_CLOSE
     )
+    # Closed book: while anyone's attempt is in progress, every question on the quiz's facts
+    # is held back from everyone (services.visibility); open book holds only its own questions.
+    closed_book: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(back_populates="assignments")
@@ -294,6 +297,8 @@ class AssignmentQuestion(db.Model):
     """A question of an assignment, in the instructor's order."""
 
     __tablename__ = "assignment_question"
+    # Which quizzes hold a question: the held-back rule asks it for every question it checks.
+    __table_args__ = (sa.Index("ix_assignment_question_question", "question_id"),)
 
     assignment_id: Mapped[int] = mapped_column(
         sa.ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True

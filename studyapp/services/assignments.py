@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from studyapp.core.grading import check
 from studyapp.core.questions import all_kinds, get_kind
@@ -34,7 +33,6 @@ from studyapp.models import (
     Enrollment,
     GradingMethod,
     Question,
-    QuestionFact,
     Review,
     ReviewMode,
     User,
@@ -145,6 +143,7 @@ class AssignmentSettings:
     one_per_page: bool = False
     show_marks: Visibility = Visibility.IMMEDIATELY
     show_answers: Visibility = Visibility.AFTER_CLOSE
+    closed_book: bool = True
 
 
 MAX_QUESTIONS = 100
@@ -168,6 +167,7 @@ def validate_settings(settings: AssignmentSettings) -> None:
         settings.show_answers = Visibility(settings.show_answers)
     except ValueError:
         raise ServiceError("Choose a grading method and when marks and answers show.") from None
+    settings.closed_book = bool(settings.closed_book)
 
 
 def create_assignment(
@@ -650,49 +650,3 @@ def student_assignments(user: User, now: datetime) -> list[StudentAssignment]:
             )
         )
     return out
-
-
-_QUIZ_FACT = aliased(QuestionFact)
-# The facts of student :uid's quiz attempts in progress, with :since = now - GRACE. One
-# definition for the set (questions_held_back) and the per-answer check (services.study).
-HELD_FACTS = (
-    select(_QUIZ_FACT.fact_id)
-    .join(AssignmentQuestion, AssignmentQuestion.question_id == _QUIZ_FACT.question_id)
-    .join(Attempt, Attempt.assignment_id == AssignmentQuestion.assignment_id)
-    .where(
-        Attempt.user_id == bindparam("uid"),
-        Attempt.state == AttemptState.OPEN,
-        Attempt.deadline > bindparam("since"),
-    )
-)
-_HELD_BACK = select(QuestionFact.question_id).where(QuestionFact.fact_id.in_(HELD_FACTS)).distinct()
-
-
-def questions_held_back(user: User, now: datetime) -> frozenset[str]:
-    """Questions on the facts of the user's quiz attempts in progress.
-
-    Until such an attempt is submitted (or closed at its deadline), study, practice, flashcards
-    and the bank give none of them to this student, so nothing in the app shows the answer to
-    a question the student is being marked on.
-    """
-    if user.is_instructor:
-        return frozenset()
-    return frozenset(db.session.scalars(_HELD_BACK, {"uid": user.id, "since": now - GRACE}))
-
-
-def questions_in_open_quizzes(question_ids: list[str], now: datetime) -> set[str]:
-    """Which of these questions are in a quiz that is open now (extensions included)."""
-    if not question_ids:
-        return set()
-    extended = select(AssignmentOverride.assignment_id).where(AssignmentOverride.closes_at > now)
-    stmt = (
-        select(AssignmentQuestion.question_id)
-        .join(Assignment, Assignment.id == AssignmentQuestion.assignment_id)
-        .where(
-            AssignmentQuestion.question_id.in_(list(question_ids)),
-            Assignment.opens_at <= now,
-            or_(Assignment.closes_at > now, Assignment.id.in_(extended)),
-        )
-        .distinct()
-    )
-    return set(db.session.scalars(stmt))

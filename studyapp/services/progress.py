@@ -11,9 +11,11 @@ Definitions:
 - mastered: a question whose card is in the review phase with a memory stability of 21 days or
   more (predicted recall is still about 90% three weeks after the last review).
 - streak: consecutive learner days with at least one answer, ending today or yesterday.
-- weakest facts: facts with the lowest mean score over their answers of the last 90 days.
-- ready for a quiz: the share of its questions whose predicted recall at the student's close
-  time is at least the student's desired retention.
+- weakest facts: facts with the lowest mean score over their answers of the last 90 days (a
+  quiz answer counts once its quiz shows its mark, services.visibility.released).
+- ready for a quiz: the share of its facts on which some card of the student has a predicted
+  recall at the student's close time of at least the student's desired retention (the quiz's
+  own questions are held back while it is open, so its facts are studied through others).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sqlalchemy import and_, case, func, select
 from studyapp.core.scheduling import CardPhase, CardState, LearnerClock, retrievability
 from studyapp.extensions import db
 from studyapp.models import Card, Question, QuestionFact, Review, ReviewMode, User
+from studyapp.services import visibility
 from studyapp.services.bank import essay, facts_by_id
 from studyapp.services.study import clock_for, open_exams
 
@@ -179,7 +182,7 @@ def dashboard(user: User, now: datetime) -> Dashboard:
         by_section=by_section,
         by_kind=by_kind,
         streak=streak(user, clock, today, per_day, first),
-        weakest=weakest_facts(user, clock.day_start(first)),
+        weakest=weakest_facts(user, clock.day_start(first), now),
         readiness=exam_readiness(user, now),
         cards=started,
     )
@@ -254,8 +257,14 @@ def section_label(section_id: str) -> str:
     return "About the author" if section.id == "front" else f"{section.number}. {section.title}"
 
 
-def weakest_facts(user: User, since: datetime, limit: int = WEAKEST) -> list[WeakFact]:
-    """Facts with the lowest mean score over the user's answers since ``since`` (below 100%)."""
+def weakest_facts(
+    user: User, since: datetime, now: datetime, limit: int = WEAKEST
+) -> list[WeakFact]:
+    """Facts with the lowest mean score over the user's answers since ``since`` (below 100%).
+
+    Quiz answers whose marks are not shown yet (at ``now``) are left out: a mean over one
+    answer is that answer's mark.
+    """
     mean = func.avg(Review.score)
     rows = db.session.execute(
         select(QuestionFact.fact_id, func.count(), mean)
@@ -264,6 +273,7 @@ def weakest_facts(user: User, since: datetime, limit: int = WEAKEST) -> list[Wea
             Review.user_id == user.id,
             Review.undone_at.is_(None),
             Review.created_at >= since,
+            visibility.released(now, answers=False),
         )
         .group_by(QuestionFact.fact_id)
         .having(mean < 1.0)
@@ -278,30 +288,31 @@ def weakest_facts(user: User, since: datetime, limit: int = WEAKEST) -> list[Wea
 
 
 def exam_readiness(user: User, now: datetime) -> list[Readiness]:
-    """For each open quiz: how many of its questions are predicted recalled at its close."""
+    """For each open quiz: how many of its facts are predicted recalled at its close."""
     exams = open_exams(user, now)
     if not exams:
         return []
     clock = clock_for(user)
-    wanted = {q for exam in exams for q in exam.question_ids}
-    states = dict(
-        db.session.execute(
-            select(Card.question_id, Card.state).where(
-                Card.user_id == user.id, Card.question_id.in_(wanted)
-            )
-        ).all()
-    )
+    wanted = {f for exam in exams for f in exam.fact_ids}
+    states: dict[str, list[dict]] = {}
+    for fact_id, state in db.session.execute(
+        select(QuestionFact.fact_id, Card.state)
+        .join(Card, Card.question_id == QuestionFact.question_id)
+        .where(Card.user_id == user.id, QuestionFact.fact_id.in_(wanted))
+    ):
+        states.setdefault(fact_id, []).append(state)
     out = []
     for exam in exams:
-        ready = 0
-        for qid in exam.question_ids:
-            state = states.get(qid)
-            if state is None:
-                continue
-            recall = retrievability(CardState.from_dict(state), exam.closes_at, clock=clock)
-            if recall >= user.desired_retention:
-                ready += 1
+        ready = sum(
+            1
+            for fact_id in exam.fact_ids
+            if any(
+                retrievability(CardState.from_dict(state), exam.closes_at, clock=clock)
+                >= user.desired_retention
+                for state in states.get(fact_id, ())
+            )
+        )
         out.append(
-            Readiness(exam.assignment_id, exam.title, exam.closes_at, ready, len(exam.question_ids))
+            Readiness(exam.assignment_id, exam.title, exam.closes_at, ready, len(exam.fact_ids))
         )
     return out

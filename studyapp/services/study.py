@@ -10,15 +10,21 @@ Modes and the schedule:
 The queue: cards due now (by due time), then new cards up to the daily limit. A card whose
 primary fact was answered earlier the same learner day through another question (a sibling) is
 passed over while any other card is available. While a quiz of one of the student's classes is
-open, its questions are due early enough that predicted recall at the close reaches the
-student's desired retention, and those never studied come before other new cards without
-counting against the daily new-card limit.
+open, its *facts* are brought forward through their other questions (the quiz's own questions
+are held back from everyone while it is open, see services.visibility): for each fact, when no
+card of the student on it is predicted to be recalled at the close at the student's desired
+retention, the most urgent of its cards comes early, or, if none was ever studied, one new
+question on it comes before other new cards without counting against the daily limit.
+
+Nothing here shows or grades a held question (services.visibility): every statement that picks
+a question to show carries the held-back test, and recording an answer checks it in the same
+statement that reads the card.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +44,7 @@ from studyapp.models import (
     Assignment,
     AssignmentOverride,
     AssignmentQuestion,
+    Attempt,
     Card,
     Enrollment,
     Question,
@@ -46,9 +53,9 @@ from studyapp.models import (
     ReviewMode,
     User,
 )
-from studyapp.services import ServiceError
-from studyapp.services.assignments import GRACE, HELD_FACTS, questions_held_back
+from studyapp.services import ServiceError, visibility
 from studyapp.services.bank import core_question, graded_types
+from studyapp.services.visibility import held
 
 SCHEDULED_MODES = (ReviewMode.STUDY, ReviewMode.FLASHCARD)
 LOGGED_MODES = (ReviewMode.PRACTICE, ReviewMode.MISTAKES)
@@ -67,9 +74,14 @@ def clock_for(user: User) -> LearnerClock:
 
 
 HELD_BACK = (
-    "This question is on the same fact as a quiz you are taking: "
-    "it comes back here once you submit the quiz."
+    "This question is part of a quiz that is open, or is on the facts of a closed-book quiz "
+    "that someone is taking: its answer comes back here once that is over."
 )
+FORM_EXPIRED = "This answer form has expired. Reload the page and try again."
+
+
+class HeldBack(ServiceError):
+    """The question's key is held back now (services.visibility): nothing was shown or graded."""
 
 
 def new_request_id() -> str:
@@ -127,7 +139,7 @@ class OpenExam:
     assignment_id: int
     title: str
     closes_at: datetime
-    question_ids: tuple[str, ...]
+    fact_ids: tuple[str, ...]  # the facts its questions test, in question order
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -141,13 +153,14 @@ _OPEN_EXAMS = (
         Assignment.title,
         Assignment.closes_at,
         AssignmentOverride.closes_at.label("extended"),
-        AssignmentQuestion.question_id,
+        QuestionFact.fact_id,
     )
     .join(
         Enrollment,
         and_(Enrollment.course_id == Assignment.course_id, Enrollment.user_id == bindparam("uid")),
     )
     .join(AssignmentQuestion, AssignmentQuestion.assignment_id == Assignment.id)
+    .join(QuestionFact, QuestionFact.question_id == AssignmentQuestion.question_id)
     .outerjoin(
         AssignmentOverride,
         and_(
@@ -161,7 +174,7 @@ _OPEN_EXAMS = (
             Assignment.closes_at > bindparam("now"), AssignmentOverride.closes_at > bindparam("now")
         ),
     )
-    .order_by(Assignment.id, AssignmentQuestion.position)
+    .order_by(Assignment.id, AssignmentQuestion.position, QuestionFact.fact_id)
 )
 _TODAY = select(Review.question_id, Review.mode, Review.phase).where(
     Review.user_id == bindparam("uid"),
@@ -189,22 +202,20 @@ _DUE = (
             _BLOCKED.label("blocked"),
         )
         .join(Question, Question.id == Card.question_id)
-        .where(Card.user_id == bindparam("uid"), Card.due <= bindparam("now"))
+        .where(
+            Card.user_id == bindparam("uid"),
+            Card.due <= bindparam("now"),
+            ~held(Card.question_id),
+        )
     )
     .order_by(_BLOCKED, Card.due, Card.id)
     .limit(1)
 )
-# The same while a quiz attempt is in progress: its questions' cards wait until it is submitted.
-_DUE_BUT_HELD = _DUE.where(Card.question_id.not_in(bindparam("held", expanding=True)))
 _ANSWERING = (
     select(
         Question.in_bank,
         Question.retired_at,
-        exists(
-            select(QuestionFact.question_id).where(
-                QuestionFact.question_id == Question.id, QuestionFact.fact_id.in_(HELD_FACTS)
-            )
-        ).label("held"),
+        held(Question.id).label("held"),
         Card.id.label("card_id"),
         Card.phase,
         Card.due,
@@ -218,18 +229,19 @@ _INSERT_REVIEW = insert(Review.__table__).returning(Review.__table__.c.id)
 _UNSTUDIED = _usable(select(Question.id)).where(
     ~exists(
         select(Card.id).where(Card.user_id == bindparam("uid"), Card.question_id == Question.id)
-    )
+    ),
+    ~held(Question.id),
 )
 
 
 def open_exams(user: User, now: datetime) -> list[OpenExam]:
-    """Quizzes of the user's classes open now, soonest close first, with their questions."""
+    """Quizzes of the user's classes open now, soonest close first, with their facts."""
     rows = db.session.execute(_OPEN_EXAMS, {"uid": user.id, "now": now}).all()
     exams: dict[int, tuple[str, datetime, list[str]]] = {}
-    for assignment_id, title, closes_at, later, question_id in rows:
+    for assignment_id, title, closes_at, later, fact_id in rows:
         close = max(closes_at, later) if later is not None else closes_at
-        exams.setdefault(assignment_id, (title, close, []))[2].append(question_id)
-    out = [OpenExam(aid, t, c, tuple(dict.fromkeys(q))) for aid, (t, c, q) in exams.items()]
+        exams.setdefault(assignment_id, (title, close, []))[2].append(fact_id)
+    out = [OpenExam(aid, t, c, tuple(dict.fromkeys(f))) for aid, (t, c, f) in exams.items()]
     return sorted(out, key=lambda e: (e.closes_at, e.assignment_id))
 
 
@@ -286,46 +298,40 @@ def _new_rank(question_id: str) -> int:
 
 
 def new_cards_today(user: User, now: datetime) -> int:
-    """New cards the user started this learner day; cards of open quizzes are not counted."""
+    """New cards the user started this learner day; those on the facts of open quizzes are
+    not counted."""
     clock = clock_for(user)
     today = _today(user, clock.day_start(clock.day(now)))
-    exam_ids = {q for exam in open_exams(user, now) for q in exam.question_ids}
-    return sum(1 for q in today.new_started if q not in exam_ids)
+    on_exam = {row.id for row in _exam_rows(user, now, open_exams(user, now))}
+    return sum(1 for q in today.new_started if q not in on_exam)
 
 
 def next_card(user: User, now: datetime) -> CardView | None:
     """The next card to study, or None when nothing is due and today's new cards are done.
 
     Order: due cards (by effective due time, quiz deadlines included), then never-studied
-    questions of open quizzes, then new cards up to the daily limit; within that order a card
-    whose sibling was answered today comes only when nothing else is left.
+    questions on the facts of open quizzes, then new cards up to the daily limit; within that
+    order a card whose sibling was answered today comes only when nothing else is left. Held
+    questions (services.visibility) are never chosen.
     """
     clock = clock_for(user)
     today = _today(user, clock.day_start(clock.day(now)))
     exams = open_exams(user, now)
-    exam_of = {}
-    for exam in exams:
-        for qid in exam.question_ids:
-            exam_of.setdefault(qid, exam)
+    exam_rows = _exam_rows(user, now, exams)
+    on_exam = {row.id for row in exam_rows}
     new_left = max(
-        user.new_cards_per_day - sum(1 for q in today.new_started if q not in exam_of), 0
+        user.new_cards_per_day - sum(1 for q in today.new_started if q not in on_exam), 0
     )
-    held = questions_held_back(user, now)
-    for qid in held:
-        exam_of.pop(qid, None)
-    params = {"uid": user.id, "now": now, **today.sql_params()}
-    if held:
-        row = db.session.execute(_DUE_BUT_HELD, {**params, "held": list(held)}).first()
-    else:
-        row = db.session.execute(_DUE, params).first()
+    params = {"uid": user.id, "now": now, **today.sql_params(), **visibility.params(now)}
+    row = db.session.execute(_DUE, params).first()
     due_total = row.total if row else 0
     # (blocked, effective due, question id, card id, version, exam title) per due candidate
     due: list[tuple[bool, datetime, str, int, int, str | None]] = []
     if row:
         due.append((bool(row.blocked), row.due, row.question_id, row.id, row.version, None))
     exam_new: list[tuple[bool, int, str, str]] = []
-    if exam_of:
-        exam_due, exam_new = _exam_candidates(user, now, clock, exam_of, today)
+    if exam_rows:
+        exam_due, exam_new = _exam_candidates(user, now, clock, exams, exam_rows, today)
         due.extend(exam_due)
         due_total += len(exam_due)
     due.sort(key=lambda c: (c[0], c[1], c[3]))
@@ -353,58 +359,105 @@ def next_card(user: User, now: datetime) -> CardView | None:
             return view(question_id, None, 0, title, "exam")
         if new_left > 0:
             if unstudied is None:
-                unstudied = _unstudied(user)
+                unstudied = _unstudied(user, now)
             for question_id in unstudied:
-                if question_id in held:
-                    continue
                 if allow_blocked or not today.blocked(fact_of(question_id), question_id):
                     return view(question_id, None, 0, None, "new")
     return None
 
 
+# Every usable question on the given facts, with the student's card on it if any and whether
+# it is held now (held ones are counted as the quiz's, but never shown).
 _EXAM_CARDS = _usable(
-    select(Question.id, Card.id.label("card_id"), Card.version, Card.due, Card.state)
+    select(
+        Question.id,
+        QuestionFact.fact_id,
+        Card.id.label("card_id"),
+        Card.version,
+        Card.due,
+        Card.state,
+        held(Question.id).label("held"),
+    )
+    .join(QuestionFact, QuestionFact.question_id == Question.id)
     .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
-    .where(Question.id.in_(bindparam("ids", expanding=True)))
+    .where(QuestionFact.fact_id.in_(bindparam("facts", expanding=True)))
 )
 
 
-def _exam_candidates(user, now, clock, exam_of, today):  # type: ignore[no-untyped-def]
-    """Cards of open quizzes due early for the deadline, and their never-studied questions."""
-    rows = db.session.execute(_EXAM_CARDS, {"uid": user.id, "ids": list(exam_of)}).all()
-    due, fresh = [], []
-    for question_id, card_id, version, card_due, state in rows:
-        exam = exam_of[question_id]
-        blocked = today.blocked(fact_of(question_id), question_id)
-        if card_id is None:
-            fresh.append((blocked, _new_rank(question_id), question_id, exam.title))
+def _exam_rows(user: User, now: datetime, exams: list[OpenExam]) -> list[Any]:
+    """The questions on the facts of these open quizzes (one row per question and fact)."""
+    facts = list(dict.fromkeys(f for exam in exams for f in exam.fact_ids))
+    if not facts:
+        return []
+    values = {"uid": user.id, "facts": facts, **visibility.params(now)}
+    return list(db.session.execute(_EXAM_CARDS, values).all())
+
+
+def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-untyped-def]
+    """Per fact of the open quizzes, what brings it forward for the close.
+
+    Nothing when a card of the student on the fact is predicted to be recalled at the close
+    (or is due anyway); otherwise the most urgent of its cards that may be shown, or, when the
+    student has none, one never-studied question on it. Returns (due, fresh) candidates.
+    """
+    exam_of_fact: dict[str, OpenExam] = {}
+    for exam in exams:
+        for fact in exam.fact_ids:
+            exam_of_fact.setdefault(fact, exam)
+    by_fact: dict[str, list[Any]] = {}
+    for row in rows:
+        by_fact.setdefault(row.fact_id, []).append(row)
+    due, fresh, chosen = [], [], set()
+    for fact, fact_rows in by_fact.items():
+        exam = exam_of_fact[fact]
+        studied = [r for r in fact_rows if r.card_id is not None]
+        if any(r.id in chosen or (r.due <= now and not r.held) for r in studied):
+            continue  # reviewed through another fact's pick, or in the ordinary due list
+        when = {
+            r.id: scheduling.due_for_exam(
+                CardState.from_dict(r.state),
+                exam.closes_at,
+                clock=clock,
+                desired_retention=user.desired_retention,
+            )
+            for r in studied
+        }
+        if any(w > now for w in when.values()):
+            continue  # recalled well enough at the close for now
+        shown = [r for r in studied if not r.held]
+        if shown:
+            r = min(shown, key=lambda r: (when[r.id], r.card_id))
+            blocked = today.blocked(fact_of(r.id), r.id)
+            due.append((blocked, when[r.id], r.id, r.card_id, r.version, exam.title))
+            chosen.add(r.id)
             continue
-        if card_due <= now:
-            continue  # already in the ordinary due list
-        when = scheduling.due_for_exam(
-            CardState.from_dict(state),
-            exam.closes_at,
-            clock=clock,
-            desired_retention=user.desired_retention,
-        )
-        if when <= now:
-            due.append((blocked, when, question_id, card_id, version, exam.title))
+        new = [r for r in fact_rows if r.card_id is None and not r.held and r.id not in chosen]
+        if new:
+            r = min(new, key=lambda r: _new_rank(r.id))
+            fresh.append((today.blocked(fact_of(r.id), r.id), _new_rank(r.id), r.id, exam.title))
+            chosen.add(r.id)
     return due, fresh
 
 
-def _unstudied(user: User) -> list[str]:
-    """Usable questions the user has no card for, in the fixed shuffled order of new cards."""
-    return sorted(db.session.scalars(_UNSTUDIED, {"uid": user.id}), key=_new_rank)
+def _unstudied(user: User, now: datetime) -> list[str]:
+    """Usable questions the user has no card for and that are not held, in the fixed shuffled
+    order of new cards."""
+    values = {"uid": user.id, **visibility.params(now)}
+    return sorted(db.session.scalars(_UNSTUDIED, values), key=_new_rank)
+
+
+_CHOSEN = select(Question, held(Question.id).label("held")).where(Question.id == bindparam("qid"))
 
 
 def card_view_for(user: User, question_id: str, now: datetime) -> CardView | None:
     """A view of one chosen question (flashcards): kind "later" when its card is not due.
 
-    The id comes from ``flashcard_deck``, which leaves out questions held back for a quiz.
+    None when the question is not usable or is held now (its back shows the key).
     """
-    question = db.session.get(Question, question_id)
-    if question is None or not question.usable:
+    row = db.session.execute(_CHOSEN, {"qid": question_id, **visibility.params(now)}).first()
+    if row is None or not row.Question.usable or row.held:
         return None
+    question = row.Question
     card = db.session.scalar(
         select(Card).where(Card.user_id == user.id, Card.question_id == question_id)
     )
@@ -450,6 +503,19 @@ def _existing(user: User, request_id: str) -> Review | None:
     )
 
 
+def reveal(question_id: str, now: datetime) -> CoreQuestion:
+    """The question with its model answer, for the reveal step of an explain item.
+
+    Raises HeldBack when its key is held now, and ServiceError when it left the bank.
+    """
+    row = db.session.execute(_CHOSEN, {"qid": question_id, **visibility.params(now)}).first()
+    if row is None or not row.Question.usable:
+        raise ServiceError("This question is no longer in the bank.")
+    if row.held:
+        raise HeldBack(HELD_BACK)
+    return core_question(row.Question)
+
+
 def result_of(review: Review, *, repeated: bool = False) -> AnswerResult:
     """The result of a stored answer, as it was first shown."""
     item = core_question(review.question)
@@ -461,12 +527,30 @@ def result_of(review: Review, *, repeated: bool = False) -> AnswerResult:
     return AnswerResult(review, verdict, item, repeated)
 
 
-def answer_result(user: User, review_id: int) -> AnswerResult | None:
-    """One of the user's own answers, for its feedback page (None if not theirs)."""
+@dataclass(frozen=True)
+class Feedback:
+    """One answer as its feedback page may show it now."""
+
+    result: AnswerResult
+    show_mark: bool  # right or wrong, the score and the rating
+    show_key: bool  # the key, the explanation, the source and the grader's remark
+    attempt: Attempt | None = None  # the quiz attempt the answer belongs to, if any
+
+
+def feedback(user: User, review_id: int, now: datetime) -> Feedback | None:
+    """One of the user's own answers for its feedback page (None if not theirs).
+
+    A quiz answer shows its mark and key as its quiz's review options allow now, like the
+    attempt's result page. Any other answer shows both, unless its question is held now: then
+    HeldBack is raised and nothing is shown.
+    """
     review = db.session.get(Review, review_id)
     if review is None or review.user_id != user.id:
         return None
-    return result_of(review)
+    shown = visibility.release(review, now)
+    if shown.attempt is None and not visibility.key_visible(user, review.question_id, now):
+        raise HeldBack(HELD_BACK)
+    return Feedback(result_of(review), shown.marks, shown.answers, shown.attempt)
 
 
 def rate(
@@ -519,6 +603,8 @@ def record_answer(
     """
     if not request_id or len(request_id) > 64:
         raise ServiceError("This answer form is incomplete. Reload the page and try again.")
+    if mode not in SCHEDULED_MODES + LOGGED_MODES:
+        raise ServiceError("Unknown answer mode.")
     begin_write(db.session)
     try:
         return _record(
@@ -532,13 +618,20 @@ def record_answer(
             mode=mode,
             self_rating=self_rating,
         )
-    except (ServiceError, IntegrityError):
-        # Sent before (double submit, resend, a second worker): the first answer's result.
+    except (ServiceError, IntegrityError) as exc:
+        # Sent before (double submit, resend, a second worker): the first answer's result, but
+        # only for the same question in the same mode, and only while its key may be shown.
         db.session.rollback()
+        if isinstance(exc, HeldBack):
+            raise
         previous = _existing(user, request_id)
-        if previous is not None:
-            return result_of(previous, repeated=True)
-        raise
+        if previous is None:
+            raise
+        if previous.question_id != question_id or previous.mode != mode:
+            raise ServiceError(FORM_EXPIRED) from None
+        if not visibility.key_visible(user, previous.question_id, now):
+            raise HeldBack(HELD_BACK) from None
+        return result_of(previous, repeated=True)
 
 
 def _record(
@@ -557,13 +650,13 @@ def _record(
     # answer, and plain rows cost less than loading ORM objects that are thrown away.
     conn = db.session.connection()
     row = conn.execute(
-        _ANSWERING, {"uid": user.id, "qid": question_id, "since": now - GRACE}
+        _ANSWERING, {"uid": user.id, "qid": question_id, **visibility.params(now)}
     ).first()
     item = shown_item(question_id) if row is not None else None
     if row is None or item is None or not row.in_bank or row.retired_at is not None:
         raise ServiceError("This question is no longer in the bank.")
     if row.held:
-        raise ServiceError(HELD_BACK)
+        raise HeldBack(HELD_BACK)
     card = row if row.card_id is not None else None
     verdict = check(item, response)
     rating, correct, score = rate(item, verdict, mode, self_rating, duration_ms)
@@ -729,26 +822,28 @@ def undo_last(user: User, now: datetime) -> Review | None:
 
 def practice_questions(
     *,
+    now: datetime,
     sections: Iterable[str] = (),
     types: Iterable[str] = (),
     count: int = 10,
     seed: int = 0,
     fact_id: str | None = None,
-    exclude: Collection[str] = frozenset(),
 ) -> list[Question]:
     """Questions for a practice quiz: chosen sections and types, one per fact before repeats.
 
-    ``exclude``: questions not to use (those held back during a quiz attempt).
+    Held questions (services.visibility) are never chosen.
     """
-    stmt = _usable(select(Question)).where(Question.type.in_(graded_types()))
+    stmt = _usable(select(Question)).where(Question.type.in_(graded_types()), ~held(Question.id))
     sections, types = list(sections), list(types)
     if sections:
         stmt = stmt.where(Question.section.in_(sections))
     if types:
         stmt = stmt.where(Question.type.in_(types))
-    rows = [q for q in db.session.scalars(stmt) if q.id not in exclude]
     if fact_id:
-        rows = [q for q in rows if fact_id in q.fact_ids]
+        stmt = stmt.where(
+            Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
+        )
+    rows = list(db.session.scalars(stmt, visibility.params(now)))
     rows.sort(key=lambda q: stable_hash("practice", seed, q.id))
     chosen: list[Question] = []
     used: set[str] = set()
@@ -764,12 +859,32 @@ def practice_questions(
     return chosen
 
 
+def practice_batch(ids: Iterable[str], now: datetime) -> tuple[list[Question], int]:
+    """The questions a submitted practice form names that may be graded now, in its order,
+    and how many usable ones were left out because they are held."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return [], 0
+    rows = {
+        q.id: (q, bool(is_held))
+        for q, is_held in db.session.execute(
+            select(Question, held(Question.id)).where(Question.id.in_(wanted)),
+            visibility.params(now),
+        )
+    }
+    usable = [rows[i] for i in wanted if i in rows and rows[i][0].usable]
+    return [q for q, is_held in usable if not is_held], sum(1 for _, h in usable if h)
+
+
 def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Question]:
     """Questions answered wrong in the last 30 days and not answered right since, latest first.
 
     Explain items are left out: they are self-rated, so they come back through the schedule.
+    Held questions are left out, and a quiz answer counts (wrong, or right since) only once its
+    quiz shows both its mark and its key.
     """
     since = now - timedelta(days=MISTAKE_DAYS)
+    shown = visibility.released(now, answers=True)
     wrong = (
         select(Review.question_id, func.max(Review.created_at).label("last_wrong"))
         .where(
@@ -777,6 +892,7 @@ def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Questi
             Review.created_at >= since,
             Review.correct.is_(False),
             Review.undone_at.is_(None),
+            shown,
         )
         .group_by(Review.question_id)
         .subquery()
@@ -789,19 +905,17 @@ def mistake_questions(user: User, now: datetime, limit: int = 20) -> list[Questi
             Review.correct.is_(True),
             Review.undone_at.is_(None),
             Review.created_at >= wrong.c.last_wrong,
+            shown,
         )
         .exists()
     )
     stmt = (
         _usable(select(Question).join(wrong, wrong.c.question_id == Question.id))
-        .where(~right_since, Question.type.in_(graded_types()))
+        .where(~right_since, Question.type.in_(graded_types()), ~held(Question.id))
         .order_by(wrong.c.last_wrong.desc(), Question.id)
         .limit(limit)
     )
-    held = questions_held_back(user, now)
-    if held:
-        stmt = stmt.where(Question.id.not_in(held))
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(stmt, visibility.params(now)))
 
 
 def grade_practice(
@@ -813,46 +927,59 @@ def grade_practice(
     mode: ReviewMode,
     now: datetime,
 ) -> list[AnswerResult]:
-    """Grade a finished practice quiz and log every answer once (resubmitting changes nothing)."""
+    """Grade a finished practice quiz and log every answer once (resubmitting changes nothing).
+
+    A question that became held since the form was shown is left out, ungraded.
+    """
     if mode not in LOGGED_MODES:
         raise ServiceError("Unknown practice mode.")
-    return [
-        record_answer(
-            user,
-            question_id=q.id,
-            card_version=0,
-            request_id=f"{batch_id}:{q.id}"[:64],
-            response=responses.get(q.id),
-            duration_ms=None,
-            now=now,
-            mode=mode,
-        )
-        for q in questions
-    ]
+    results = []
+    for q in questions:
+        try:
+            results.append(
+                record_answer(
+                    user,
+                    question_id=q.id,
+                    card_version=0,
+                    request_id=f"{batch_id}:{q.id}"[:64],
+                    response=responses.get(q.id),
+                    duration_ms=None,
+                    now=now,
+                    mode=mode,
+                )
+            )
+        except HeldBack:
+            continue
+    return results
 
 
-def practice_results(user: User, batch_id: str) -> list[AnswerResult]:
-    """The graded answers of one submitted practice quiz, in question order."""
-    rows = db.session.scalars(
-        select(Review)
-        .where(
-            Review.user_id == user.id,
-            Review.mode.in_(LOGGED_MODES),
-            Review.request_id.startswith(f"{batch_id}:", autoescape=True),
+def practice_results(user: User, batch_id: str, now: datetime) -> tuple[list[AnswerResult], int]:
+    """The graded answers of one submitted practice quiz, in question order, but those whose
+    question is held now; and how many were left out for that."""
+    rows = list(
+        db.session.scalars(
+            select(Review)
+            .where(
+                Review.user_id == user.id,
+                Review.mode.in_(LOGGED_MODES),
+                Review.request_id.startswith(f"{batch_id}:", autoescape=True),
+            )
+            .order_by(Review.id)
         )
-        .order_by(Review.id)
     )
-    return [result_of(r) for r in rows]
+    hidden = visibility.held_among([r.question_id for r in rows], now, user)
+    shown = [result_of(r) for r in rows if r.question_id not in hidden]
+    return shown, len(rows) - len(shown)
 
 
 def flashcard_deck(
     *,
+    now: datetime,
     section: str | None = None,
     fact_id: str | None = None,
-    exclude: Collection[str] = frozenset(),
 ) -> list[str]:
-    """Ids of the questions to browse as flashcards, in essay order, but those in ``exclude``."""
-    stmt = _usable(select(Question.id))
+    """Ids of the questions to browse as flashcards, in essay order, but held ones."""
+    stmt = _usable(select(Question.id)).where(~held(Question.id))
     if section:
         stmt = stmt.where(Question.section == section)
     if fact_id:
@@ -860,4 +987,4 @@ def flashcard_deck(
             Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
         )
     ordered = stmt.order_by(Question.section, Question.sentence_id, Question.id)
-    return [qid for qid in db.session.scalars(ordered) if qid not in exclude]
+    return list(db.session.scalars(ordered, visibility.params(now)))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from studyapp.extensions import db
-from studyapp.models import Question
+from studyapp.models import Attempt, Question
 from studyapp.services.bank import core_question
 from tests.conftest import PASSWORD, make_user
 
@@ -17,14 +19,21 @@ def _login(page, base, email, password=PASSWORD):  # type: ignore[no-untyped-def
     page.click("button[type=submit]")
 
 
-def _answer(page, qid: str) -> None:  # type: ignore[no-untyped-def]
+def _bank_id(number: str) -> str:
+    """The bank id behind a question number of the attempt (the page shows numbers only)."""
+    db.session.expire_all()
+    attempt = db.session.scalars(select(Attempt).order_by(Attempt.id.desc())).first()
+    return attempt.layout["questions"][int(number) - 1]
+
+
+def _answer(page, number: str) -> None:  # type: ignore[no-untyped-def]
     """Choose the right option of a multiple-choice or true/false question on the page."""
-    item = core_question(db.session.get(Question, qid))
+    item = core_question(db.session.get(Question, _bank_id(number)))
     if item.type == "multiple_choice":
         value = str(item.options.index(item.answer))
     else:
         value = "true" if item.answer else "false"
-    page.check(f"input[name='q-{qid}-choice'][value='{value}']")
+    page.check(f"input[name='q-{number}-choice'][value='{value}']")
 
 
 def _shown_question(page) -> str:  # type: ignore[no-untyped-def]
@@ -70,13 +79,16 @@ def test_instructor_assigns_student_takes_instructor_grades(page, server_url, ar
     assert page.locator("[data-timer]").inner_text().startswith(("19:", "20:"))
     seen = []
     for number in range(1, 6):
-        qid = _shown_question(page)
+        shown = _shown_question(page)
+        assert shown == str(number)
+        qid = _bank_id(shown)
+        assert qid not in page.content()  # the page names no bank id
         seen.append(qid)
-        _answer(page, qid)
+        _answer(page, shown)
         page.wait_for_selector("[data-save-state].saved")  # autosaved by the script
         if number == 3:
             page.reload()  # midway: nothing is lost
-            assert page.locator(f"[data-question='{qid}'] input:checked").count() == 1
+            assert page.locator(f"[data-question='{shown}'] input:checked").count() == 1
             assert page.locator("button.qnav-item.answered").count() == 3
             # A second tab during the attempt: the bank keeps this question's answer back.
             tab = page.context.new_page()

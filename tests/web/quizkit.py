@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.extensions import db
-from studyapp.models import Attempt, Question
+from studyapp.models import Attempt, Question, QuestionFact
 from studyapp.services import assignments as quiz
 from studyapp.services import courses
 from studyapp.services.bank import core_question
@@ -34,6 +34,36 @@ def make_quiz(course, n: int = 5, types=("multiple_choice", "true_false"), seed=
     ids = quiz.draw_questions(count=n, types=list(types), sections=[], seed=seed)
     assert len(ids) == n
     return quiz.create_assignment(course, quiz.AssignmentSettings(**values), ids)
+
+
+def make_quiz_of(course, question_ids, **settings):  # type: ignore[no-untyped-def]
+    """A quiz of exactly these questions, open from an hour ago for two days."""
+    values: dict[str, Any] = dict(
+        title="Quiz 1",
+        opens_at=NOW - timedelta(hours=1),
+        closes_at=NOW + timedelta(days=2),
+    )
+    values.update(settings)
+    return quiz.create_assignment(course, quiz.AssignmentSettings(**values), list(question_ids))
+
+
+def siblings_of(question_ids) -> list[str]:  # type: ignore[no-untyped-def]
+    """Usable questions outside these that test one of their facts."""
+    facts = select(QuestionFact.fact_id).where(QuestionFact.question_id.in_(list(question_ids)))
+    return list(
+        db.session.scalars(
+            select(QuestionFact.question_id)
+            .join(Question, Question.id == QuestionFact.question_id)
+            .where(
+                QuestionFact.fact_id.in_(facts),
+                QuestionFact.question_id.not_in(list(question_ids)),
+                Question.in_bank.is_(True),
+                Question.retired_at.is_(None),
+            )
+            .distinct()
+            .order_by(QuestionFact.question_id)
+        )
+    )
 
 
 def item(qid: str) -> CoreQuestion:

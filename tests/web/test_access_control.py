@@ -134,7 +134,8 @@ def test_a_student_cannot_save_into_another_attempt_through_the_form(client, aut
     mine = quiz.start_attempt(course.assignments[0], other, NOW)
     theirs = db.session.get(Attempt, values["attempt_id"])
     auth.login(other.email)
-    # Extra fields naming the other attempt or foreign questions are ignored.
+    # Extra fields naming the other attempt, bank ids or positions past the end are ignored:
+    # the page names its questions by position only.
     foreign = db.session.scalars(
         select(Question.id).where(Question.id.not_in(mine.layout["questions"]))
     ).first()
@@ -144,7 +145,9 @@ def test_a_student_cannot_save_into_another_attempt_through_the_form(client, aut
             "attempt_id": str(theirs.id),
             "user_id": str(student.id),
             f"q-{foreign}-choice": "true",
-            f"q-{mine.layout['questions'][0]}-choice": "true",
+            f"q-{mine.layout['questions'][1]}-choice": "true",
+            "q-99-choice": "true",
+            "q-1-choice": "true",
         },
     )
     assert set(quiz.saved_answers(mine)) == {mine.layout["questions"][0]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -163,6 +164,23 @@ def test_instructor_draws_a_quiz_with_a_mix_in_their_time_zone(client, auth, ins
         count=0, mix={"multiple_choice": 3, "cloze": 2}, sections=["2", "3"], seed=77
     )
     assert [i.question_id for i in a.items] == same
+
+
+def test_quizzes_are_closed_book_unless_the_instructor_unticks_it(client, auth, instructor):
+    course = make_course(instructor)
+    auth.login(instructor.email)
+    url = f"/teach/courses/{course.id}/assignments/new"
+    page = client.get(url).get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="closed_book"[^>]*>', page).group(0)
+    assert "checked" in box and "Untick for homework" in page
+    client.post(url, data=_form(mix_cloze="2", closed_book="y"))
+    client.post(url, data=_form(mix_cloze="2", title="Homework"))  # the box left unticked
+    closed, homework = db.session.scalars(select(Assignment).order_by(Assignment.id)).all()
+    assert closed.closed_book and not homework.closed_book
+    edit = client.get(f"/teach/assignments/{homework.id}/edit").get_data(as_text=True)
+    assert "checked" not in re.search(r'<input[^>]*id="closed_book"[^>]*>', edit).group(0)
+    shown = client.get(f"/teach/assignments/{homework.id}").get_data(as_text=True)
+    assert "only its own questions hidden while it is open" in shown
 
 
 def test_the_form_reports_bad_settings_beside_the_fields(client, auth, instructor):
@@ -330,7 +348,7 @@ def test_students_outside_the_class_cannot_see_or_start_it(client, auth, instruc
 
 # --- the bank hides answers of open quizzes -------------------------------------------------
 
-HIDDEN = "while a quiz on this question or its fact is open"
+HIDDEN = "while a quiz on this question is open"
 
 
 def test_bank_hides_answers_of_questions_in_an_open_quiz(client, auth, instructor, student):

@@ -13,6 +13,7 @@ from studyapp.models import Question, Review, ReviewMode
 from studyapp.services import progress, study
 from tests.web.test_study import (
     _questions,
+    _quiz_facts,
     answer,
     make_card,
     make_open_quiz,
@@ -146,7 +147,7 @@ def test_weakest_facts_are_the_lowest_mean_scores(client, auth, student):
     log(student, middling, NOW, correct=False, rid="m1")
     log(student, middling, NOW, correct=True, rid="m2")
     log(student, strong, NOW, correct=True, rid="s1")
-    found = progress.weakest_facts(student, NOW - timedelta(days=1))
+    found = progress.weakest_facts(student, NOW - timedelta(days=1), NOW)
     assert [w.fact_id for w in found][:1] == [weak.fact_ids[0]]
     assert strong.fact_ids[0] not in {w.fact_id for w in found}  # never wrong: not weak
     assert found[0].answers == 2 and found[0].mean_score == 0.0
@@ -160,16 +161,18 @@ def test_weakest_facts_are_the_lowest_mean_scores(client, auth, student):
 def test_weakest_facts_are_at_most_ten(app, student):
     for i, q in enumerate(_questions("true_false")[:40]):
         log(student, q, NOW, correct=False, rid=f"r{i}")
-    found = progress.weakest_facts(student, NOW - timedelta(days=1))
+    found = progress.weakest_facts(student, NOW - timedelta(days=1), NOW)
     assert len(found) == 10
 
 
 def test_ready_for_a_quiz(client, auth, student):
-    qids = [q.id for q in _questions("multiple_choice")[:4]]
+    """Readiness counts the quiz's facts, each ready when some card on it (the quiz's own
+    questions are not studied while it is open) is predicted to be recalled at the close."""
+    qids, facts = _quiz_facts(4)
     close = NOW + timedelta(days=3)
     make_open_quiz(student, qids, opens=NOW - timedelta(days=1), closes=close, title="Midterm")
-    strong = db.session.get(Question, qids[0])
-    weak = db.session.get(Question, qids[1])
+    others = [db.session.get(Question, sorted(o)[0]) for o in facts.values()]
+    strong, weak = others[0], others[1]
     make_card(student, strong, due=NOW + timedelta(days=40), stability=60.0, last_review=NOW)
     make_card(student, weak, due=NOW + timedelta(days=1), stability=2.0, last_review=NOW)
     (ready,) = progress.exam_readiness(student, NOW)

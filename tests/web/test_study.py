@@ -353,10 +353,10 @@ def test_retired_and_dropped_questions_are_never_shown(app, student):
     db.session.commit()
     view = study.next_card(student, NOW)
     assert view.question_id == kept.id and view.due_count == 1
-    first_new = study._unstudied(student)[0]
+    first_new = study._unstudied(student, NOW)[0]
     db.session.get(Question, first_new).retired_at = NOW
     db.session.commit()
-    assert first_new not in study._unstudied(student)
+    assert first_new not in study._unstudied(student, NOW)
     with pytest.raises(ServiceError, match="no longer in the bank"):
         study.record_answer(
             student,
@@ -372,56 +372,107 @@ def test_retired_and_dropped_questions_are_never_shown(app, student):
 # --- open quizzes ---------------------------------------------------------------------------
 
 
-def test_quiz_questions_come_first_among_new_cards_and_are_not_counted(app, student):
+def _quiz_facts(n: int, qtype: str = "multiple_choice") -> tuple[list[str], dict[str, set[str]]]:
+    """``n`` questions of one type on different facts that other questions test too, and each
+    fact's other usable questions (the quiz's facts reach study through those)."""
+    by_fact: dict[str, set[str]] = {}  # questions on one fact only (no matching, no ordering)
+    for q in _questions():
+        if len(q.fact_ids) == 1:
+            by_fact.setdefault(q.fact_ids[0], set()).add(q.id)
+    chosen: list[str] = []
+    facts: dict[str, set[str]] = {}
+    for q in _questions(qtype):
+        fact = q.fact_ids[0]
+        if fact not in facts and len(by_fact.get(fact, ())) >= 3 and len(chosen) < n:
+            chosen.append(q.id)
+            facts[fact] = by_fact[fact] - {q.id}
+    assert len(chosen) == n
+    return chosen, facts
+
+
+def test_quiz_facts_come_first_among_new_cards_through_other_questions(app, student):
     student.new_cards_per_day = 1
     db.session.commit()
-    qids = [q.id for q in _questions("multiple_choice")[:3]]
+    qids, facts = _quiz_facts(3)
     make_open_quiz(student, qids, opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=5))
-    seen = []
+    covered = set()
     for i in range(3):
         now = NOW + timedelta(minutes=i)
         view = study.next_card(student, now)
         assert view.kind == "exam" and view.exam == "Quiz 1" and view.new_left == 1
-        seen.append(view.question_id)
+        assert view.question_id not in qids  # the quiz's own questions are held back
+        covered |= set(db.session.get(Question, view.question_id).fact_ids) & set(facts)
         answer(student, view, now, duration_ms=1000)
-    assert sorted(seen) == sorted(qids)
+    assert covered == set(facts)  # one new question per fact of the quiz
     assert study.new_cards_today(student, NOW + timedelta(minutes=5)) == 0
     view = study.next_card(student, NOW + timedelta(minutes=5))
-    assert view.kind == "new" and view.question_id not in qids  # the daily new card is left
+    assert view.kind == "new"
+    assert not set(db.session.get(Question, view.question_id).fact_ids) & set(facts)
+
+
+def test_a_quiz_brings_one_question_per_fact_not_all_of_them(app, student):
+    student.new_cards_per_day = 0
+    db.session.commit()
+    (qid,), facts = _quiz_facts(1)
+    make_open_quiz(student, [qid], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=5))
+    view = study.next_card(student, NOW)
+    assert view.kind == "exam" and view.question_id != qid
+    assert set(facts) <= set(db.session.get(Question, view.question_id).fact_ids)
+    answer(student, view, NOW, duration_ms=1000)  # easy: recalled at the close
+    assert study.next_card(student, NOW + timedelta(minutes=1)) is None
+
+
+def test_an_open_quizs_own_questions_are_never_studied(app, student):
+    student.new_cards_per_day = 0
+    db.session.commit()
+    (qid,), facts = _quiz_facts(1)
+    q = db.session.get(Question, qid)
+    make_card(student, q, due=NOW - timedelta(days=1))  # due, and studied before the quiz
+    quiz = make_open_quiz(
+        student, [qid], opens=NOW - timedelta(hours=1), closes=NOW + timedelta(days=2)
+    )
+    view = study.next_card(student, NOW)
+    assert view is not None and view.question_id != qid and view.due_count == 0
+    quiz.closes_at = NOW - timedelta(minutes=1)
+    db.session.commit()
+    assert study.next_card(student, NOW).question_id == qid
 
 
 def test_quiz_pulls_a_card_forward_so_it_is_recalled_at_the_close(app, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    q = _questions("true_false")[0]
+    (qid,), facts = _quiz_facts(1)
+    other = db.session.get(Question, sorted(next(iter(facts.values())))[0])
     # Scheduled for a lower target than today's 90% (due in 20 days), stability 5 days, last
     # seen 6 days ago: predicted recall is already below 90% and lower still at the close.
     last = NOW - timedelta(days=6)
-    make_card(student, q, due=NOW + timedelta(days=20), stability=5.0, last_review=last)
+    make_card(student, other, due=NOW + timedelta(days=20), stability=5.0, last_review=last)
     assert study.next_card(student, NOW) is None
-    make_open_quiz(student, [q.id], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=7))
+    make_open_quiz(student, [qid], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=7))
     view = study.next_card(student, NOW)
-    assert view is not None and view.question_id == q.id
+    assert view is not None and view.question_id == other.id
     assert (view.kind, view.exam, view.due_count) == ("exam", "Quiz 1", 1)
 
 
 def test_quiz_pulls_forward_only_when_recall_would_drop_before_the_close(app, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    q = _questions("true_false")[0]
+    (qid,), facts = _quiz_facts(1)
+    other = db.session.get(Question, sorted(next(iter(facts.values())))[0])
     last = NOW - timedelta(days=2)
-    make_card(student, q, due=NOW + timedelta(days=20), stability=5.0, last_review=last)
-    make_open_quiz(student, [q.id], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=7))
+    make_card(student, other, due=NOW + timedelta(days=20), stability=5.0, last_review=last)
+    make_open_quiz(student, [qid], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=7))
     assert study.next_card(student, NOW) is None  # recall still above 90% today
-    assert study.next_card(student, NOW + timedelta(days=4)).question_id == q.id
+    assert study.next_card(student, NOW + timedelta(days=4)).question_id == other.id
 
 
 def test_quiz_far_enough_ahead_changes_nothing(app, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    q = _questions("true_false")[0]
-    make_card(student, q, due=NOW + timedelta(days=3), stability=60.0)
-    make_open_quiz(student, [q.id], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=2))
+    (qid,), facts = _quiz_facts(1)
+    other = db.session.get(Question, sorted(next(iter(facts.values())))[0])
+    make_card(student, other, due=NOW + timedelta(days=3), stability=60.0)
+    make_open_quiz(student, [qid], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=2))
     assert study.next_card(student, NOW) is None  # recall at the close is high: not pulled
 
 
@@ -460,8 +511,10 @@ def test_an_extension_keeps_the_quiz_open_for_that_student(app, student):
     )
     db.session.commit()
     (exam,) = study.open_exams(student, NOW)
-    assert exam.closes_at == NOW + timedelta(days=2)
-    assert study.next_card(student, NOW).question_id == q.id
+    assert exam.closes_at == NOW + timedelta(days=2) and list(exam.fact_ids) == q.fact_ids
+    view = study.next_card(student, NOW)
+    assert view.kind == "exam" and view.question_id != q.id
+    assert set(db.session.get(Question, view.question_id).fact_ids) & set(q.fact_ids)
 
 
 # --- grading and rating ---------------------------------------------------------------------
@@ -647,7 +700,7 @@ def test_practice_count_is_5_to_50(client, auth, student, count):
 def test_practice_leaves_out_explain_items_and_takes_a_fact(client, auth, student):
     objective = [q for q in _questions() if q.type != "explain" and q.in_bank]
     assert len(objective) < len(_questions())  # the bank has explain items to leave out
-    chosen = study.practice_questions(count=50, seed=1)
+    chosen = study.practice_questions(now=NOW, count=50, seed=1)
     assert len(chosen) == min(50, len(objective)) and all(q.type != "explain" for q in chosen)
     fact, qs = _siblings()
     auth.login(student.email)

@@ -10,24 +10,15 @@ from studyapp.core.questions import KINDS
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question
-from studyapp.services import bank
-from studyapp.services.assignments import questions_held_back, questions_in_open_quizzes
+from studyapp.services import bank, visibility
 from studyapp.services.reader import questions_by_sentence
 from studyapp.web.essay import bp
 
 PAGE_SIZE = 40
 
 
-def _hidden(question_ids: list[str]) -> set[str]:
-    """Questions whose answers may not be shown now: in an open quiz (to all but instructors),
-    or on the facts of the current student's quiz in progress."""
-    if current_user.is_authenticated and current_user.is_instructor:
-        return set()
-    now = utcnow()
-    hidden = questions_in_open_quizzes(question_ids, now)
-    if current_user.is_authenticated:
-        hidden |= questions_held_back(current_user, now) & set(question_ids)
-    return hidden
+def _viewer():  # type: ignore[no-untyped-def]
+    return current_user if current_user.is_authenticated else None
 
 
 @bp.get("/essay")
@@ -66,7 +57,7 @@ def browse():
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render_template(
         "essay/browse.html",
-        questions=[(row, bank.core_question(row)) for row in rows],
+        questions=visibility.shown_questions(_viewer(), list(rows), utcnow()),
         essay=essay,
         sections=sections,
         facts=bank.facts(),
@@ -77,7 +68,6 @@ def browse():
         page=page,
         pages=pages,
         total=total,
-        hidden=_hidden([row.id for row in rows]),
     )
 
 
@@ -87,12 +77,13 @@ def question(qid: str):
     row = db.session.get(Question, qid)
     if row is None or not row.in_bank:
         abort(404)
+    (shown,) = visibility.shown_questions(_viewer(), [row], utcnow())
     facts = [bank.facts_by_id()[f] for f in row.fact_ids if f in bank.facts_by_id()]
     return render_template(
         "essay/question.html",
         row=row,
-        q=bank.core_question(row),
+        q=shown.item,
         facts=facts,
         essay=bank.essay(),
-        hidden=row.id in _hidden([row.id]),
+        hidden=not shown.key_shown,
     )

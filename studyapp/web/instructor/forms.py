@@ -104,6 +104,19 @@ class AssignmentSettingsForm(FlaskForm):
         choices=options(VISIBILITY),
         default=Visibility.AFTER_CLOSE.value,
     )
+    closed_book = BooleanField(
+        "Closed book (recommended)",
+        default=True,
+        description=(
+            "A quiz's own questions never show their answers outside the quiz while it is open, "
+            "to anyone but instructors. Closed book also hides every other question on the "
+            "quiz's facts from everyone while anybody is taking it, so no account can look up "
+            "a key mid-attempt; the rest of the time students study those facts through them. "
+            "Untick for homework that may be done with the question bank open. With no time "
+            "limit, an attempt left open keeps the facts hidden until it is submitted or the "
+            "quiz closes."
+        ),
+    )
 
     def validate_closes_at(self, field: Field) -> None:
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:

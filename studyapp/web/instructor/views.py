@@ -194,6 +194,7 @@ def _settings(form: AssignmentSettingsForm) -> quiz.AssignmentSettings:
         one_per_page=form.one_per_page.data,
         show_marks=Visibility(form.show_marks.data),
         show_answers=Visibility(form.show_answers.data),
+        closed_book=form.closed_book.data,
     )
 
 
@@ -302,6 +303,7 @@ def edit_assignment(assignment_id: int):
             "shuffle_questions",
             "shuffle_options",
             "one_per_page",
+            "closed_book",
         ):
             getattr(form, name).data = getattr(a, name)
         form.opens_at.data = _to_local(a.opens_at)

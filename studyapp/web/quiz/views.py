@@ -1,7 +1,9 @@
 """Students' classes and quizzes: join, see assignments, take a quiz, see the result.
 
 A student only ever reaches their own attempts (another student's id is a 404). Nothing here
-shows a mark or a correct answer before the quiz's review options allow it.
+shows a mark or a correct answer before the quiz's review options allow it. An attempt's pages
+name questions by their position in the attempt (fields ``q-<n>-...``), never by bank id, so
+nothing on them points at the question elsewhere in the app.
 """
 
 from __future__ import annotations
@@ -139,9 +141,10 @@ def read_draft(item: CoreQuestion, form: Any, prefix: str) -> tuple[bool, Any]:
 
 
 def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> dict[str, Any]:
+    """Bank id -> response for the questions on the page (fields named by position)."""
     responses = {}
-    for qid, item in items:
-        prefix = f"q-{qid}-"
+    for n, (qid, item) in enumerate(items, 1):
+        prefix = f"q-{n}-"
         if not any(key.startswith(prefix) for key in form):
             continue  # not on this page
         present, response = read_draft(item, form, prefix)
@@ -172,19 +175,17 @@ def take(attempt_id: int):
     a = attempt.assignment
     page = max(min(request.args.get("page", 1, type=int) or 1, len(items)), 1)
     saved = quiz.saved_answers(attempt)
-    answered = {qid for qid, r in saved.items() if quiz.is_answered(r)}
+    # (position, item, saved response): the page knows questions by position only.
+    numbered = [(n, item, saved.get(qid)) for n, (qid, item) in enumerate(items, 1)]
     return render_template(
         "quiz/take.html",
         attempt=attempt,
         a=a,
-        items=[(page, *items[page - 1])]
-        if a.one_per_page
-        else [(n, qid, item) for n, (qid, item) in enumerate(items, 1)],
-        all_items=items,
+        items=[numbered[page - 1]] if a.one_per_page else numbered,
+        count=len(numbered),
         page=page,
         pages=len(items) if a.one_per_page else 1,
-        saved=saved,
-        answered=answered,
+        answered={n for n, _, response in numbered if quiz.is_answered(response)},
         form=AttemptForm(),
         now=now,
         timed=bool(a.time_limit_minutes),

@@ -18,9 +18,8 @@ from studyapp.core import charts
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.models import Question, ReviewMode
-from studyapp.services import ServiceError, progress, study
-from studyapp.services.assignments import questions_held_back
-from studyapp.services.bank import core_question, essay, facts_by_id, questions_by_ids
+from studyapp.services import ServiceError, progress, study, visibility
+from studyapp.services.bank import core_question, essay, facts_by_id
 from studyapp.web import svg
 from studyapp.web.choices import options
 from studyapp.web.safety import safe_next
@@ -53,11 +52,6 @@ def _duration_ms(shown_at: str | None, now: datetime) -> int | None:
         return None
     ms = int((now - shown).total_seconds() * 1000)
     return ms if 0 <= ms <= MAX_DURATION_MS else None
-
-
-def _held_back() -> frozenset[str]:
-    """Questions kept from the current student while a quiz attempt of theirs is in progress."""
-    return questions_held_back(current_user, utcnow())
 
 
 def _answer_form(view: study.CardView, now: datetime, mode: ReviewMode) -> AnswerForm:
@@ -131,10 +125,17 @@ def answer():
         and "rating" not in request.form
     ):
         # Think, reveal, compare: show the model answer next to what was written, then rate.
+        try:
+            revealed = study.reveal(item.id, now)
+        except ServiceError as exc:
+            if _wants_json():
+                return jsonify(error=str(exc)), 400
+            flash(str(exc), "info")
+            return redirect(url_for("study.review"))
         return render_template(
             "study/review.html",
             view=None,
-            item=item,
+            item=revealed,
             form=form,
             revealed=True,
             typed=(request.form.get("text") or "").strip()[:2000],
@@ -188,18 +189,23 @@ def _flashcard_return() -> str:
 
 @bp.get("/feedback/<int:review_id>")
 def feedback(review_id: int):
-    result = study.answer_result(current_user, review_id)
-    if result is None:
-        abort(404)
-    if result.item.id in _held_back():
-        flash(study.HELD_BACK, "info")
+    try:
+        shown = study.feedback(current_user, review_id, utcnow())
+    except study.HeldBack as exc:
+        flash(str(exc), "info")
         return redirect(url_for("study.review"))
+    if shown is None:
+        abort(404)
+    result = shown.result
     return render_template(
         "study/feedback.html",
         review=result.review,
         item=result.item,
         verdict=result.verdict,
         next_due=result.next_due,
+        show_mark=shown.show_mark,
+        show_key=shown.show_key,
+        attempt=shown.attempt,
         essay=essay(),
     )
 
@@ -226,11 +232,11 @@ def practice():
     if request.args:
         if form.validate():
             questions = study.practice_questions(
+                now=utcnow(),
                 sections=form.sections.data or [],
                 types=form.types.data or [],
                 count=form.count.data,
                 seed=secrets.randbelow(2**31),
-                exclude=_held_back(),
             )
             if questions:
                 return _quiz_page(questions, ReviewMode.PRACTICE, "Practice quiz")
@@ -245,11 +251,11 @@ def practice_fact(fact_id: str):
     fact = facts_by_id().get(fact_id)
     if fact is None:
         abort(404)
-    held = _held_back()
+    now = utcnow()
     questions = study.practice_questions(
-        count=6, seed=secrets.randbelow(2**31), fact_id=fact_id, exclude=held
+        now=now, count=6, seed=secrets.randbelow(2**31), fact_id=fact_id
     )
-    if not questions and any(fact_id in q.fact_ids for q in questions_by_ids(list(held)).values()):
+    if not questions and visibility.fact_held(fact_id, now):
         flash(study.HELD_BACK, "info")
         return redirect(url_for("study.practice"))
     if not questions:
@@ -284,14 +290,14 @@ def practice_submit():
         return redirect(url_for("study.practice"))
     mode = PRACTICE_MODES.get(form.mode.data or "practice", ReviewMode.PRACTICE)
     ids = [i for i in form.question_ids.data.split(",") if i][: PracticeForm.MAX_COUNT]
-    rows = questions_by_ids(ids)
-    usable = [rows[i] for i in ids if i in rows and rows[i].usable]
-    held = _held_back()
-    questions = [q for q in usable if q.id not in held]
-    if len(questions) < len(usable):
+    now = utcnow()
+    questions, left_out = study.practice_batch(ids, now)
+    if left_out:
+        many = left_out > 1
         flash(
-            "Questions on the facts of the quiz you are taking were left out of this practice "
-            "until you submit that quiz.",
+            f"{left_out} question{'s were' if many else ' was'} left out of this practice: "
+            f"held back while a quiz on {'them' if many else 'it'}, or on "
+            f"{'their' if many else 'its'} facts, is open or being taken.",
             "info",
         )
     if not questions:
@@ -309,7 +315,7 @@ def practice_submit():
             responses,
             batch_id=form.batch_id.data,
             mode=mode,
-            now=utcnow(),
+            now=now,
         )
     except ServiceError as exc:
         flash(str(exc), "error")
@@ -319,16 +325,13 @@ def practice_submit():
 
 @bp.get("/practice/results/<batch_id>")
 def practice_results(batch_id: str):
-    results = study.practice_results(current_user, batch_id)
-    if not results:
+    results, hidden = study.practice_results(current_user, batch_id, utcnow())
+    if not results and not hidden:
         abort(404)
-    held = _held_back()
-    hidden = sum(1 for r in results if r.item.id in held)
-    results = [r for r in results if r.item.id not in held]
     if hidden:
         flash(
-            f"{hidden} of these answers are hidden until you submit the quiz you are taking "
-            "(they are on the same facts).",
+            f"{hidden} of these answers are hidden while a quiz on their questions (or their "
+            "facts) is open or being taken.",
             "info",
         )
     if not results:
@@ -357,14 +360,18 @@ def flashcards():
     fact = facts_by_id().get(fact_id) if fact_id else None
     if fact is None:
         fact_id = None
-    ids = study.flashcard_deck(section=section, fact_id=fact_id, exclude=_held_back())
+    now = utcnow()
+    ids = study.flashcard_deck(now=now, section=section, fact_id=fact_id)
     if not ids:
         if fact_id or section:
-            flash("No flashcards to show here while you are taking a quiz on these facts.", "info")
+            flash(
+                "No flashcards to show here now: they are held back while a quiz on these "
+                "facts is open or being taken.",
+                "info",
+            )
             return redirect(url_for("study.flashcards"))
         abort(404)
     index = request.args.get("i", 0, type=int) % len(ids)
-    now = utcnow()
     view = study.card_view_for(current_user, ids[index], now)
     if view is None:
         abort(404)
