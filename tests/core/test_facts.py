@@ -100,6 +100,10 @@ def test_validator_enforces_each_kinds_material():
     assert any("same question" in p for p in _problems(both))
     loose = replace(S["cause-1969"], threshold=None)
     assert any("threshold" in p for p in _problems(loose))
+    lenient = replace(S["cause-1969"], threshold=1)
+    assert any("threshold for 3 reasons is 2" in p for p in _problems(lenient))
+    unanchored = replace(S["cause-1969"], required=())
+    assert any("carries the argument" in p for p in _problems(unanchored))
 
 
 def test_validator_caps_items_per_fact_by_importance():

@@ -382,7 +382,7 @@ def explain(q: Question, essay: Essay, facts: Facts) -> list[str]:
     if len(reasons) < 2:
         problems.append("model answer needs at least two reasons")
     n = len(reasons)
-    if not re.search(rf"\b(at least \d+ of the {n}|all {n})\b", q.explanation):
+    if not re.search(rf"\b(at least \d+ of the {n}|all {n}|both)\b", q.explanation):
         problems.append("the rubric states no threshold")
     for fact in _facts_of(q, facts):
         if list(fact.reasons) != reasons:

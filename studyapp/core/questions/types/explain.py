@@ -22,7 +22,7 @@ _ORDINALS = (
 def rubric(fact: Fact) -> str:
     """How a student marks their own answer: a stated threshold of the essay's reasons."""
     n, k = len(fact.reasons), fact.threshold or len(fact.reasons)
-    need = f"all {n}" if k == n else f"at least {k} of the {n}"
+    need = ("both" if n == 2 else f"all {n}") if k == n else f"at least {k} of the {n}"
     must = ""
     if fact.required and k < n:
         names = [_ORDINALS[i - 1] for i in fact.required]
@@ -65,7 +65,18 @@ def material_problems(fact: Fact) -> list[str]:
         fact.threshold and len(fact.required) > fact.threshold
     ):
         problems.append("required reasons must be among the reasons and the threshold")
+    if fact.threshold and fact.threshold != threshold_for(len(fact.reasons)):
+        problems.append(
+            f"the threshold for {len(fact.reasons)} reasons is {threshold_for(len(fact.reasons))}"
+        )
+    if not fact.required:
+        problems.append("a right answer must always name the reason that carries the argument")
     return problems
+
+
+def threshold_for(reasons: int) -> int:
+    """One rule for every rubric: all reasons but one (both of two), so marks are comparable."""
+    return reasons if reasons <= 2 else reasons - 1
 
 
 # --- the kind ------------------------------------------------------------------------------------
