@@ -376,7 +376,7 @@ def matching(q: Question, essay: Essay, facts: Facts) -> list[str]:
 def explain(q: Question, essay: Essay, facts: Facts) -> list[str]:
     """A 'why' question; the model answer is the essay's reasons; the rubric states a threshold."""
     problems = question_stem(q)
-    if not q.prompt.lower().startswith("why"):
+    if not q.prompt.lower().startswith(("why", "how and why")):
         problems.append("explain items ask why")
     reasons = [r for r in q.answer.split("\n") if r.strip()] if isinstance(q.answer, str) else []
     if len(reasons) < 2:

@@ -13,6 +13,7 @@ from studyapp.core.questions.kinds import QuestionKind, read_text, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
 
 TYPE = QuestionType.EXPLAIN
+WHY = ("Why", "How and why")  # an explain item asks for causes (and may ask how they unfolded)
 _ORDINALS = (
     "first", "second", "third", "fourth", "fifth", "sixth",
     "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
@@ -59,7 +60,7 @@ def material_problems(fact: Fact) -> list[str]:
         problems.append("an explain item needs a cause with at least two reasons")
     if not fact.threshold or not 1 <= fact.threshold <= len(fact.reasons):
         problems.append("an explain item needs a threshold of reasons")
-    if not fact.question.startswith("Why"):
+    if not fact.question.startswith(WHY):
         problems.append("an explain item asks why")
     if any(not 1 <= i <= len(fact.reasons) for i in fact.required) or (
         fact.threshold and len(fact.required) > fact.threshold
