@@ -53,6 +53,11 @@ CUES = frozenset(
 ERAS = {"1": "2012-2018", "4": "2012-2018", "2": "1956-1970", "3": "1956-1970"}
 MAX_PHASE_YEARS = 10  # an ordering or matching set spans at most this many years
 
+# An explain item's rubric says how many of the essay's reasons make an answer right.
+_RUBRIC = re.compile(
+    r"right if, in your own words, it names (the (first|second|third|fourth|fifth|sixth|seventh"
+    r"|eighth|ninth|tenth|eleventh|twelfth)\b|at least \d|all \d|both)"
+)
 Facts = Mapping[str, Fact]
 Check = Callable[[Question, Essay, Facts], list[str]]
 
@@ -381,8 +386,7 @@ def explain(q: Question, essay: Essay, facts: Facts) -> list[str]:
     reasons = [r for r in q.answer.split("\n") if r.strip()] if isinstance(q.answer, str) else []
     if len(reasons) < 2:
         problems.append("model answer needs at least two reasons")
-    n = len(reasons)
-    if not re.search(rf"\b(at least \d+ of the {n}|all {n}|both)\b", q.explanation):
+    if not re.search(_RUBRIC, q.explanation):
         problems.append("the rubric states no threshold")
     for fact in _facts_of(q, facts):
         if list(fact.reasons) != reasons:

@@ -20,18 +20,29 @@ _ORDINALS = (
 )  # fmt: skip
 
 
+def _names(required: tuple[int, ...]) -> str:
+    """ "first", "first and second", "first, second and fourth"."""
+    names = [_ORDINALS[i - 1] for i in required]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def rubric(fact: Fact) -> str:
     """How a student marks their own answer: a stated threshold of the essay's reasons."""
     n, k = len(fact.reasons), fact.threshold or len(fact.reasons)
-    need = ("both" if n == 2 else f"all {n}") if k == n else f"at least {k} of the {n}"
-    must = ""
-    if fact.required and k < n:
-        names = [_ORDINALS[i - 1] for i in fact.required]
-        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        must = f", always including the {which} reason{'s' if len(names) > 1 else ''}"
+    required = fact.required if k < n else ()
+    must = f"the {_names(required)} reason{'s' if len(required) > 1 else ''}" if required else ""
+    rest = [i for i in range(1, n + 1) if i not in required]
+    if k == n:
+        need = "both reasons" if n == 2 else f"all {n} reasons"
+    elif len(required) == k:
+        need = f"{must} (the {_names(tuple(rest))} add{'s' if len(rest) == 1 else ''} to it)"
+    elif required:
+        need = f"{must} and at least {k - len(required)} of the other {len(rest)}"
+    else:
+        need = f"at least {k} of the {n} reasons"
     text = (
-        f"The essay gives {n} reasons. Count your answer right if it names {need} "
-        f"in your own words{must}. In short: {fact.statement}"
+        f"The essay gives {n} reasons. Count your answer right if, in your own words, it names "
+        f"{need}. In short: {fact.statement}"
     )
     return f"{text} Note on the record: {fact.erratum}" if fact.erratum else text
 
