@@ -14,8 +14,14 @@ from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, Question
 from studyapp.services import ServiceError
 from studyapp.services import assignments as quiz
-from studyapp.services.bank import graded_types, retire_question, usable_questions_query
+from studyapp.services.bank import (
+    core_question,
+    graded_types,
+    retire_question,
+    usable_questions_query,
+)
 from tests.conftest import make_user
+from tests.web.bankkit import add_questions, on_own_facts
 from tests.web.quizkit import NOW, finished_attempt, make_course, make_quiz
 
 # --- drawing --------------------------------------------------------------------------------
@@ -47,10 +53,33 @@ def test_a_draw_follows_the_chosen_mix_of_types_and_sections(app):
     assert set(sections) == {"2", "3"} and sections["2"] == sections["3"] == 3  # spread evenly
 
 
-def test_an_even_mix_takes_the_types_in_turn(app):
+def _bank_of(request, per_kind: dict[str, int]) -> None:
+    """Retire the whole bank; add ``per_kind[t]`` questions of each kind, each on its own facts."""
+    bank = list(db.session.scalars(usable_questions_query().order_by(Question.id)))
+    for q in bank:
+        q.retired_at = NOW
+    db.session.commit()
+    items = []
+    for qtype, n in per_kind.items():
+        model = core_question(next(q for q in bank if q.type == qtype))
+        items += [on_own_facts(model, f"mix-{i}") for i in range(n)]
+    add_questions(request, items)
+
+
+def test_an_even_mix_takes_the_types_in_turn(app, request):
+    _bank_of(request, dict.fromkeys(graded_types(), 3))
     ids = quiz.draw_questions(count=12, seed=9)
     types = Counter(q.type for q in _rows(ids))
     assert set(types) == set(graded_types()) and set(types.values()) == {2}
+
+
+def test_an_even_mix_shares_out_the_turns_of_a_kind_that_runs_out(app, request):
+    short, *others = graded_types()
+    _bank_of(request, {short: 1, **dict.fromkeys(others, 4)})
+    ids = quiz.draw_questions(count=2 * len(graded_types()), seed=9)
+    types = Counter(q.type for q in _rows(ids))
+    assert len(ids) == 2 * len(graded_types()) and types[short] == 1
+    assert sorted(types[t] for t in others) == [2] * (len(others) - 1) + [3]
 
 
 def test_no_two_questions_on_one_fact_unless_asked(app):

@@ -54,7 +54,7 @@ def test_empty_dashboard_renders_with_text_fallbacks(client, auth, student):
 def test_forecast_counts_learner_days(app, student):
     student.timezone, student.rollover_hour = "America/New_York", 4
     db.session.commit()
-    cards = _questions("cloze")
+    cards = _questions()
     now = datetime(2026, 5, 4, 14, 0, tzinfo=UTC)  # 10:00 in New York
     dues = [
         now - timedelta(days=3),  # overdue: counts today
@@ -97,7 +97,7 @@ def test_long_streaks_reach_past_the_chart(app, student):
 
 
 def test_true_retention_counts_review_answers_on_review_cards(app, student):
-    qs = _questions("cloze")
+    qs = _questions()
     for i, correct in enumerate((True, True, True, False)):
         log(student, qs[i], NOW - timedelta(hours=i), correct=correct)
     log(student, qs[5], NOW, correct=False, phase="learning")  # a learning step: not a test
@@ -140,8 +140,8 @@ def test_weakest_facts_are_the_lowest_mean_scores(client, auth, student):
     from studyapp.db import utcnow
 
     NOW = utcnow()  # noqa: N806  (the page counts back from the real clock)
-    qs = _questions("true_false")
-    weak, middling, strong = qs[0], qs[5], qs[10]
+    by_fact = {q.fact_ids[0]: q for q in _questions()}  # one question per primary fact
+    weak, middling, strong = list(by_fact.values())[:3]
     log(student, weak, NOW, correct=False, rid="w1")
     log(student, weak, NOW, correct=False, rid="w2")
     log(student, middling, NOW, correct=False, rid="m1")
@@ -159,7 +159,7 @@ def test_weakest_facts_are_the_lowest_mean_scores(client, auth, student):
 
 
 def test_weakest_facts_are_at_most_ten(app, student):
-    for i, q in enumerate(_questions("true_false")[:40]):
+    for i, q in enumerate(_questions()[:40]):
         log(student, q, NOW, correct=False, rid=f"r{i}")
     found = progress.weakest_facts(student, NOW - timedelta(days=1), NOW)
     assert len(found) == 10

@@ -25,6 +25,7 @@ from studyapp.models import (
     Course,
     Enrollment,
     Question,
+    QuestionFact,
     Review,
     ReviewMode,
 )
@@ -32,6 +33,7 @@ from studyapp.services import ServiceError, study
 from studyapp.services.bank import core_question
 from tests.conftest import make_user
 from tests.export_schema import TYPES
+from tests.web.bankkit import add_questions, twin_of
 from tests.web.helpers import answer_fields, answer_shown, hidden, shown_item
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)  # 12:00 UTC, a Monday
@@ -121,15 +123,18 @@ def _count(model, **where) -> int:  # type: ignore[no-untyped-def]
     return db.session.scalar(stmt)
 
 
-def _siblings() -> tuple[str, list[Question]]:
-    """A fact that is the primary fact of two or more non-explain questions."""
-    by_fact: dict[str, list[Question]] = {}
-    for q in _questions():
-        if q.type != "explain":
-            by_fact.setdefault(q.fact_ids[0], []).append(q)
-    fact, qs = max(by_fact.items(), key=lambda kv: len(kv[1]))
-    assert len(qs) >= 2
-    return fact, qs
+def _siblings(request) -> tuple[str, Question, Question]:  # type: ignore[no-untyped-def]
+    """A usable objective question and a sibling added for the test (the same primary fact)."""
+    first = next(q for q in _questions() if q.type != "explain" and q.usable)
+    (sibling,) = add_questions(request, [twin_of(core_question(first))])
+    return first.fact_ids[0], first, sibling
+
+
+def _other_than(fact: str) -> Question:
+    """A usable objective question whose primary fact is not ``fact``."""
+    return next(
+        q for q in _questions() if q.type != "explain" and q.usable and q.fact_ids[0] != fact
+    )
 
 
 # --- access and the page --------------------------------------------------------------------
@@ -301,9 +306,9 @@ def test_new_card_limit_zero_still_serves_due_cards(app, student):
     assert study.next_card(student, NOW).question_id == q.id
 
 
-def test_siblings_are_not_shown_back_to_back(app, student):
-    fact, (first, sibling, *_rest) = _siblings()
-    other = next(q for q in _questions("cloze") if q.fact_ids[0] != fact)
+def test_siblings_are_not_shown_back_to_back(app, student, request):
+    fact, first, sibling = _siblings(request)
+    other = _other_than(fact)
     make_card(student, first, due=NOW - timedelta(days=3))
     make_card(student, sibling, due=NOW - timedelta(days=2))
     make_card(student, other, due=NOW - timedelta(days=1))
@@ -314,28 +319,43 @@ def test_siblings_are_not_shown_back_to_back(app, student):
     assert study.next_card(student, NOW + timedelta(minutes=1)).question_id == other.id
 
 
-def test_a_sibling_comes_when_nothing_else_is_left(app, student):
+def test_a_sibling_comes_when_nothing_else_is_left(app, student, request):
     student.new_cards_per_day = 0
     db.session.commit()
-    fact, (first, sibling, *_rest) = _siblings()
+    _fact, first, sibling = _siblings(request)
     make_card(student, first, due=NOW - timedelta(days=3))
     make_card(student, sibling, due=NOW - timedelta(days=2))
     answer(student, study.next_card(student, NOW), NOW, duration_ms=1000)
     assert study.next_card(student, NOW + timedelta(minutes=1)).question_id == sibling.id
 
 
-def test_new_cards_skip_siblings_of_todays_facts(app, student):
-    for i in range(8):
+def test_new_cards_skip_siblings_of_todays_facts(app, student, request):
+    fact, first, sibling = _siblings(request)
+    others: dict[str, Question] = {}  # three more new cards, each on a fact of its own
+    for q in _questions():
+        if q.type != "explain" and q.usable and q.fact_ids[0] != fact and len(others) < 3:
+            others.setdefault(q.fact_ids[0], q)
+    keep = {first.id, sibling.id, *(q.id for q in others.values())}
+    for q in _questions():
+        if q.id not in keep:
+            q.retired_at = NOW
+    db.session.commit()
+    shown = []
+    for i in range(5):
         now = NOW + timedelta(minutes=i)
         view = study.next_card(student, now)
+        assert view.kind == "new"
+        shown.append(view.question_id)
         answer(student, view, now, duration_ms=1000, rating=4)  # Easy: out of today's queue
-    facts = [r.question.fact_ids[0] for r in db.session.scalars(select(Review))]
-    assert len(set(facts)) == len(facts)
+    facts = [db.session.get(Question, qid).fact_ids[0] for qid in shown]
+    # Whichever of the two came first, the other waited until nothing else was left.
+    assert len(set(facts[:4])) == 4 and facts[4] == fact and set(shown) == keep
+    assert study.next_card(student, NOW + timedelta(minutes=5)) is None
 
 
-def test_sibling_rule_holds_the_next_day_too_only_for_that_day(app, student):
-    fact, (first, sibling, *_rest) = _siblings()
-    other = next(q for q in _questions("cloze") if q.fact_ids[0] != fact)
+def test_sibling_rule_holds_the_next_day_too_only_for_that_day(app, student, request):
+    fact, first, sibling = _siblings(request)
+    other = _other_than(fact)
     make_card(student, first, due=NOW - timedelta(days=3))
     make_card(student, sibling, due=NOW - timedelta(days=2))
     make_card(student, other, due=NOW - timedelta(days=1))
@@ -667,19 +687,29 @@ def test_flashcard_pages(client, auth, student):
     assert fact in shown_item(by_fact).fact_ids
 
 
-def test_practice_quiz_flow(client, auth, student):
+def test_practice_quiz_flow(client, auth, student, request):
+    # One section and one kind (whose wrong answers score nothing), with five questions: the
+    # bank's largest such group, filled up with questions added for the test if it has fewer.
+    groups: dict[tuple[str, str], list[Question]] = {}
+    for q in _questions():
+        if q.usable and q.type in ("multiple_choice", "true_false", "cloze", "short_answer"):
+            groups.setdefault((q.section, q.type), []).append(q)
+    (section, qtype), group = max(groups.items(), key=lambda kv: len(kv[1]))
+    extra = [twin_of(core_question(group[i % len(group)]), f"more-{i}") for i in range(5)]
+    add_questions(request, extra[: max(5 - len(group), 0)])
     auth.login(student.email)
     setup = client.get("/study/practice").get_data(as_text=True)
     assert "do not change your study schedule" in setup
-    html = client.get("/study/practice?sections=3&types=true_false&count=5").get_data(as_text=True)
+    html = client.get(f"/study/practice?sections={section}&types={qtype}&count=5").get_data(
+        as_text=True
+    )
     ids = hidden(html, "question_ids").split(",")
     assert len(ids) == 5 and "do not change your study schedule" in html
     questions = [db.session.get(Question, i) for i in ids]
-    assert {(q.section, q.type) for q in questions} == {("3", "true_false")}
+    assert {(q.section, q.type) for q in questions} == {(section, qtype)}
     data = {"batch_id": hidden(html, "batch_id"), "question_ids": ",".join(ids), "mode": "practice"}
-    for q in questions:
-        data.update(answer_fields(core_question(q), True, prefix=f"q-{q.id}-"))
-    data[f"q-{ids[0]}-choice"] = "true" if data[f"q-{ids[0]}-choice"] == "false" else "false"
+    for i, q in enumerate(questions):  # the first one wrong
+        data.update(answer_fields(core_question(q), i > 0, prefix=f"q-{q.id}-"))
     done = client.post("/study/practice", data=data)
     results = client.get(done.headers["Location"]).get_data(as_text=True)
     assert 'data-testid="score">4.0<' in results and results.count('class="question-item') == 5
@@ -697,16 +727,24 @@ def test_practice_count_is_5_to_50(client, auth, student, count):
     assert 'name="batch_id"' not in html
 
 
-def test_practice_leaves_out_explain_items_and_takes_a_fact(client, auth, student):
+def test_practice_leaves_out_explain_items_and_takes_a_fact(client, auth, student, request):
     objective = [q for q in _questions() if q.type != "explain" and q.in_bank]
     assert len(objective) < len(_questions())  # the bank has explain items to leave out
     chosen = study.practice_questions(now=NOW, count=50, seed=1)
     assert len(chosen) == min(50, len(objective)) and all(q.type != "explain" for q in chosen)
-    fact, qs = _siblings()
+    fact, first, sibling = _siblings(request)
+    on_fact = set(
+        db.session.scalars(
+            select(QuestionFact.question_id)
+            .join(Question, Question.id == QuestionFact.question_id)
+            .where(QuestionFact.fact_id == fact, Question.type != "explain")
+        )
+    )
+    assert {first.id, sibling.id} <= on_fact
     auth.login(student.email)
     html = client.get(f"/study/practice/fact/{fact}").get_data(as_text=True)
     ids = hidden(html, "question_ids").split(",")
-    assert ids and all(fact in db.session.get(Question, i).fact_ids for i in ids)
+    assert set(ids) <= on_fact and len(ids) == len(set(ids)) == min(6, len(on_fact))
     assert client.get("/study/practice/fact/no-such-fact").status_code == 404
 
 
