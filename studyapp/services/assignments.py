@@ -546,18 +546,27 @@ def finish_overdue(
 # --- what students see ----------------------------------------------------------------------
 
 
+def graded_attempts(assignment: Assignment, attempts: list[Attempt]) -> list[Attempt]:
+    """The finished attempts the grade comes from, in order.
+
+    Highest: the first attempt with the best mark; last: the last finished one; average:
+    every finished attempt. ``attempts`` are the student's, in attempt order.
+    """
+    finished = [a for a in attempts if a.state == AttemptState.FINISHED and a.percent is not None]
+    if not finished or assignment.grading_method == GradingMethod.AVERAGE:
+        return finished
+    if assignment.grading_method == GradingMethod.LAST:
+        return finished[-1:]
+    best = max(a.percent or 0.0 for a in finished)
+    return [next(a for a in finished if a.percent == best)]
+
+
 def grade(assignment: Assignment, attempts: list[Attempt]) -> float | None:
     """The student's grade (percent) by the assignment's method over finished attempts."""
-    scores = [
-        a.percent for a in attempts if a.state == AttemptState.FINISHED and a.percent is not None
-    ]
+    scores = [a.percent or 0.0 for a in graded_attempts(assignment, attempts)]
     if not scores:
         return None
-    if assignment.grading_method == GradingMethod.LAST:
-        return scores[-1]
-    if assignment.grading_method == GradingMethod.AVERAGE:
-        return sum(scores) / len(scores)
-    return max(scores)
+    return sum(scores) / len(scores)
 
 
 def status(

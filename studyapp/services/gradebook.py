@@ -23,6 +23,7 @@ from studyapp.models import (
     AttemptState,
     Course,
     Enrollment,
+    GradingMethod,
     Question,
     User,
 )
@@ -31,12 +32,29 @@ from studyapp.services.bank import core_question, questions_by_ids
 
 
 @dataclass(frozen=True)
+class AttemptLink:
+    """One attempt in a gradebook cell: its number, and whether the grade comes from it."""
+
+    id: int
+    number: int
+    graded: bool
+
+
+@dataclass(frozen=True)
 class Cell:
     grade: float | None
     status: str
-    time_taken: timedelta | None
+    time_taken: timedelta | None  # of the attempt the grade comes from (None when averaged)
     attempts: int
-    last_attempt_id: int | None
+    links: tuple[AttemptLink, ...] = ()
+    averaged: int = 0  # how many attempts the grade averages (the average method), else 0
+
+    @property
+    def graded_number(self) -> int | None:
+        """The number of the one attempt the grade comes from (None: none, or an average)."""
+        if self.averaged:
+            return None
+        return next((link.number for link in self.links if link.graded), None)
 
 
 @dataclass(frozen=True)
@@ -84,14 +102,17 @@ def gradebook(course: Course, now: datetime) -> Gradebook:
             mine = attempts.get((s.id, a.id), [])
             o = overrides.get((s.id, a.id))
             close = max(o.closes_at, a.closes_at) if o and o.closes_at else a.closes_at
-            finished = [t for t in mine if t.state == AttemptState.FINISHED and t.finished_at]
-            taken = (finished[-1].finished_at - finished[-1].started_at) if finished else None
+            graded = quiz.graded_attempts(a, mine)
+            averaged = a.grading_method == GradingMethod.AVERAGE
+            one = graded[0] if len(graded) == 1 and not averaged else None
+            taken = one.finished_at - one.started_at if one and one.finished_at else None
             cells[(s.id, a.id)] = Cell(
                 quiz.grade(a, mine),
                 quiz.status(a, mine, now, close).value,
                 taken,
                 len(mine),
-                mine[-1].id if mine else None,
+                tuple(AttemptLink(t.id, t.number, t in graded) for t in mine),
+                len(graded) if averaged else 0,
             )
     grades: dict[int, list[float]] = defaultdict(list)
     for (_, aid), c in cells.items():
@@ -110,21 +131,23 @@ def minutes(value: timedelta | None) -> str:
 
 
 def gradebook_csv(book: Gradebook) -> str:
-    """One row per student: name, email, then each assignment's grade, status, attempts, time.
+    """One row per student: name, email, then each assignment's grade, status, attempts, the
+    attempt the grade comes from and that attempt's time.
 
     Every cell goes through core.formats (formula-injection safe) with a BOM for spreadsheets.
     """
     header = ["Student", "Email"]
     for a in book.assignments:
         header += [f"{a.title} (%)", f"{a.title} status", f"{a.title} attempts"]
-        header += [f"{a.title} time (m:ss)"]
+        header += [f"{a.title} graded attempt", f"{a.title} time (m:ss)"]
     rows = []
     for s in book.students:
         row: list[object] = [s.name, s.email]
         for a in book.assignments:
             cell = book.cells[(s.id, a.id)]
             grade = "" if cell.grade is None else f"{cell.grade:.1f}"
-            row += [grade, cell.status, cell.attempts, minutes(cell.time_taken)]
+            basis = f"average of {cell.averaged}" if cell.averaged else cell.graded_number or ""
+            row += [grade, cell.status, cell.attempts, basis, minutes(cell.time_taken)]
         rows.append(row)
     return csv_text(header, rows, bom=True)
 

@@ -421,11 +421,14 @@ def attempt(attempt_id: int):
     t = db.session.get(Attempt, attempt_id)
     if t is None or t.assignment.course.instructor_id != current_user.id:
         abort(404)
+    siblings = gradebook.student_attempts(t)
     return render_template(
         "instructor/attempt.html",
         t=t,
         rows=gradebook.attempt_detail(t),
-        siblings=gradebook.student_attempts(t),
+        siblings=siblings,
+        graded=quiz.graded_attempts(t.assignment, siblings),
+        averaged=t.assignment.grading_method == GradingMethod.AVERAGE,
         minutes=gradebook.minutes,
     )
 
