@@ -159,9 +159,11 @@ class ItemRow:
     prompt: str
     type: str
     retired: bool
-    key: str | None
+    key: str | None  # the right option, or a typed question's key (None otherwise)
     stats: stats.ItemStats
     flags: list[str]
+    # Typed kinds: what students wrote, grouped as grading normalises it (None: not typed).
+    responses: list[stats.ResponseGroup] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ def assignment_report(
         which = "first"
         stmt = stmt.where(Attempt.number == 1)
     finished = db.session.execute(stmt.order_by(Attempt.id)).all()
-    answers: dict[int, dict[str, tuple[Any, float | None]]] = defaultdict(dict)
+    answers: dict[int, dict[str, tuple[Any, float | None, bool | None]]] = defaultdict(dict)
     if finished:
         rows_stmt = (
             select(
@@ -198,14 +200,15 @@ def assignment_report(
                 AttemptAnswer.question_id,
                 AttemptAnswer.response,
                 AttemptAnswer.score,
+                AttemptAnswer.correct,
             )
             .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
             .where(Attempt.assignment_id == assignment.id, Attempt.state == AttemptState.FINISHED)
         )
         if which == "first":
             rows_stmt = rows_stmt.where(Attempt.number == 1)
-        for attempt_id, qid, response, score in db.session.execute(rows_stmt):
-            answers[attempt_id][qid] = (response, score)
+        for attempt_id, qid, response, score, correct in db.session.execute(rows_stmt):
+            answers[attempt_id][qid] = (response, score, correct)
     question_ids = [aq.question_id for aq in assignment.items]
     rows = questions_by_ids(question_ids)
     items = {qid: core_question(rows[qid]) for qid in question_ids}
@@ -214,17 +217,24 @@ def assignment_report(
         for qid, item in items.items()
         if (key := get_kind(item.type).choice_key(item)) is not None
     }
+    typed = {qid for qid, item in items.items() if get_kind(item.type).typed_answers}
+    written: dict[str, list[tuple[str, str, bool]]] = {qid: [] for qid in typed}
     ones = dict.fromkeys(question_ids, 1.0)
     marks = []
     for attempt_id, _, _ in finished:
         mine = answers.get(attempt_id, {})
         choices = {
             qid: get_kind(items[qid].type).chosen(items[qid], response)
-            for qid, (response, _) in mine.items()
+            for qid, (response, _, _) in mine.items()
             if qid in keys
         }
         scores = {qid: float(mine[qid][1] or 0.0) if qid in mine else 0.0 for qid in question_ids}
         marks.append(stats.AttemptMarks(attempt_id, scores, ones, choices))
+        for qid, (response, _, correct) in mine.items():
+            if qid in typed:
+                key = get_kind(items[qid].type).response_key(items[qid], response)
+                if key:
+                    written[qid].append((key, str(response), bool(correct)))
     by_id = {s.question_id: s for s in stats.item_analysis(marks, keys)}
     out = []
     for position, qid in enumerate(question_ids, start=1):
@@ -238,9 +248,10 @@ def assignment_report(
                 rows[qid].prompt,
                 rows[qid].type,
                 rows[qid].retired_at is not None,
-                keys[qid][1] if qid in keys else None,
+                keys[qid][1] if qid in keys else _typed_key(items[qid], qid in typed),
                 st,
                 [stats.describe_flag(f) for f in st.flags],
+                stats.response_analysis(written[qid]) if qid in typed else None,
             )
         )
     percents = [100.0 * m / mx for _, m, mx in finished if m is not None and mx]
@@ -252,6 +263,11 @@ def assignment_report(
         len(finished),
         which,
     )
+
+
+def _typed_key(item: CoreQuestion, typed: bool) -> str | None:
+    """The key of a typed question, as its kind writes it (None for other kinds)."""
+    return get_kind(item.type).answer_text(item) if typed else None
 
 
 @dataclass(frozen=True)

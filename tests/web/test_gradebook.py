@@ -299,3 +299,64 @@ def test_demo_seed_populates_a_gradebook(app, client, auth):
     assert page.count('class="grade"') == 2
     assert "Facility" in client.get(f"/teach/assignments/{a.id}").get_data(as_text=True)
     assert "Finished 0" in runner.invoke(args=["close-overdue"]).output
+
+
+# --- what students typed --------------------------------------------------------------------
+
+
+def _typed_quiz(instructor, students, n=2):  # type: ignore[no-untyped-def]
+    """A quiz of typed questions where students type the key in several spellings or a wrong
+    answer; returns the quiz and its first question."""
+    course = make_course(instructor, students)
+    a = make_quiz(course, n=n, types=["short_answer", "cloze"], shuffle_questions=False)
+    first = item(a.items[0].question_id)
+    key = str(first.answer)
+    typed = [key, key.upper() + ".", "Zhou Enlai", "zhou  enlai", "ZHOU ENLAI", ""]
+    for s, text in zip(students, typed, strict=False):
+        attempt = quiz.start_attempt(a, s, NOW)
+        responses = {qid: wrong(item(qid)) for qid in attempt.layout["questions"]}
+        responses[first.id] = text
+        quiz.save_answers(attempt, responses, NOW)
+        assert quiz.finish_attempt(attempt.id, NOW + timedelta(minutes=1))
+    return a, first
+
+
+def test_item_analysis_lists_what_students_typed_grouped_with_counts(client, auth, instructor):
+    students = [make_user(name=f"Typist {i}") for i in range(6)]
+    a, first = _typed_quiz(instructor, students)
+    report = assignment_report(a, NOW + timedelta(minutes=5))
+    row = next(r for r in report.items if r.question_id == first.id)
+    assert row.key == str(first.answer)
+    assert [(g.text, g.count, g.marked) for g in row.responses] == [
+        ("Zhou Enlai", 3, "wrong"),  # the most frequent first, the empty answer left out
+        (str(first.answer), 2, "right"),
+    ]
+    other = next(r for r in report.items if r.question_id != first.id)
+    assert [(g.count, g.marked) for g in other.responses] == [(6, "wrong")]
+    auth.login(instructor.email)
+    page = client.get(f"/teach/assignments/{a.id}").get_data(as_text=True)
+    listed = page[page.index('data-testid="responses"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "“Zhou Enlai”: <strong>3</strong>" in listed and "Marked wrong" in listed
+    assert f"“{first.answer}”: <strong>2</strong>" in listed and "Marked right" in listed
+
+
+def test_item_analysis_of_typed_answers_issues_the_same_queries_for_any_size(
+    client, auth, instructor
+):
+    auth.login(instructor.email)
+
+    def queries(a) -> int:  # type: ignore[no-untyped-def]
+        count = []
+
+        def hook(*args, **kw):  # type: ignore[no-untyped-def]
+            count.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", hook)
+        assert client.get(f"/teach/assignments/{a.id}").status_code == 200
+        event.remove(db.engine, "before_cursor_execute", hook)
+        return len(count)
+
+    small = queries(_typed_quiz(instructor, [make_user(name=f"A{i}") for i in range(2)], n=2)[0])
+    large = queries(_typed_quiz(instructor, [make_user(name=f"B{i}") for i in range(6)], n=6)[0])
+    assert small == large
