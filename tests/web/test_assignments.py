@@ -190,7 +190,7 @@ def test_picking_with_filters_keeps_the_ticks(client, auth, instructor):
             Question.type == "ordering", Question.section == "3", Question.retired_at.is_(None)
         )
     ).first()
-    assert ordering.id in page and "Preview the answer" in page
+    assert ordering.id in page and "Preview the options and the answer" in page
     mc = db.session.scalars(select(Question).where(Question.type == "multiple_choice")).first()
     # Filter to another type: the ticked ordering question stays ticked, listed apart.
     filtered = client.post(
@@ -200,7 +200,7 @@ def test_picking_with_filters_keeps_the_ticks(client, auth, instructor):
         ),
     )
     text = filtered.get_data(as_text=True)
-    assert filtered.status_code == 200 and "Picked from other filters (1)" in text
+    assert filtered.status_code == 200 and "Ticked, not in this search (1)" in text
     assert f'value="{ordering.id}" checked' in text
     assert db.session.scalars(select(Assignment)).all() == []
     mixed_up = client.post(url, data=_form(source="draw", question_ids=[ordering.id]))
