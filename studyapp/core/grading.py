@@ -92,6 +92,13 @@ def _drop_qualifier(response: str, prompt: str) -> str:
     return response
 
 
+def typed_key(response: str, prompt: str = "") -> str:
+    """A typed answer as grading compares it: normalised, a qualifier the question asks for
+    dropped. Answers with the same key are the same answer to the grader (before typo and
+    date matching), so item analysis groups them under it."""
+    return normalize(_drop_qualifier(response, prompt))
+
+
 def typed_matches(response: str, accepted: Sequence[str], prompt: str = "") -> bool:
     """Whether a typed response matches any accepted form under the rules above."""
     response = _drop_qualifier(response, prompt)
@@ -118,9 +125,7 @@ def typed_verdict(q: Question, response: Any) -> Verdict:
         return Verdict(False, 0.0, key, f"No answer given. The answer is {key}.")
     if not typed_matches(response, (key, *q.accept), q.prompt):
         return Verdict(False, 0.0, key, f"Not quite: the answer is {key}.")
-    exact = normalize(_drop_qualifier(response, q.prompt)) in {
-        normalize(a) for a in (key, *q.accept)
-    }
+    exact = typed_key(response, q.prompt) in {normalize(a) for a in (key, *q.accept)}
     return Verdict(True, 1.0, key, "Correct." if exact else f"Correct (we read it as {key}).")
 
 

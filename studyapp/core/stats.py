@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 TOO_HARD_AT_MOST = 5.0
@@ -211,6 +211,40 @@ def item_analysis(
             ItemStats(qid, n, facility, sd, discrimination, efficiency, option_counts, flags)
         )
     return out
+
+
+@dataclass(frozen=True)
+class ResponseGroup:
+    """Typed answers that read the same once normalised: how often, and how they were marked."""
+
+    text: str  # the most frequent spelling in the group (of those as frequent: the first)
+    count: int
+    right: int  # how many of them were marked right
+
+    @property
+    def marked(self) -> str:
+        """How the group was marked: right, wrong, or mixed (the same answer marked both ways)."""
+        if self.right == self.count:
+            return "right"
+        return "wrong" if self.right == 0 else "mixed"
+
+
+def response_analysis(answers: Iterable[tuple[str, str, bool]]) -> list[ResponseGroup]:
+    """Group typed answers, given as (key, text as typed, marked right), by key.
+
+    Most frequent first (ties: alphabetical), as Moodle's response analysis lists them, so a
+    teacher can spot a right answer the key missed among the wrong ones.
+    """
+    spellings: dict[str, Counter[str]] = {}
+    rights: Counter[str] = Counter()
+    for key, text, right in answers:
+        spellings.setdefault(key, Counter())[text.strip()] += 1
+        rights[key] += bool(right)
+    groups = [
+        ResponseGroup(max(texts, key=texts.__getitem__), sum(texts.values()), rights[key])
+        for key, texts in spellings.items()
+    ]
+    return sorted(groups, key=lambda g: (-g.count, g.text.casefold(), g.text))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from studyapp.core.grading import check
@@ -41,6 +41,7 @@ from studyapp.models import (
 from studyapp.services import ServiceError
 from studyapp.services.bank import (
     core_question,
+    filter_questions,
     graded_types,
     questions_by_ids,
     usable_questions_query,
@@ -203,6 +204,145 @@ def create_assignment(
     return assignment
 
 
+def _like(word: str) -> str:
+    """A LIKE pattern that finds the word anywhere (its own % and _ taken literally)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def pick_candidates(
+    *,
+    text: str = "",
+    section: str | None = None,
+    qtype: str | None = None,
+    fact_id: str | None = None,
+    exclude: list[str] | None = None,
+    limit: int = 60,
+) -> tuple[int, list[Question]]:
+    """Questions an instructor may pick, filtered, and how many match in all.
+
+    ``text`` keeps the questions whose prompt holds every word typed (any case); only usable
+    questions of the kinds the app grades are offered, ``exclude`` (already chosen) left out.
+    """
+    stmt = filter_questions(section=section, qtype=qtype, fact_id=fact_id).where(
+        Question.type.in_(graded_types())
+    )
+    for word in text.split():
+        stmt = stmt.where(Question.prompt.ilike(_like(word), escape="\\"))
+    if exclude:
+        stmt = stmt.where(Question.id.not_in(exclude))
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return total or 0, list(db.session.scalars(stmt.limit(limit)))
+
+
+class QuestionEdit(StrEnum):
+    """A change to a quiz's list of questions."""
+
+    ADD = "add"
+    REMOVE = "remove"
+    UP = "up"
+    DOWN = "down"
+
+
+def edited(current: list[str], edit: QuestionEdit, ids: list[str]) -> list[str]:
+    """The list of question ids after one edit (ids not in the list are ignored, except to add)."""
+    order = list(current)
+    if edit == QuestionEdit.ADD:
+        return order + [i for i in dict.fromkeys(ids) if i not in order]
+    if edit == QuestionEdit.REMOVE:
+        return [i for i in order if i not in ids]
+    step = -1 if edit == QuestionEdit.UP else 1
+    for qid in ids[:1]:
+        if qid in order:
+            at = order.index(qid)
+            to = at + step
+            if 0 <= to < len(order):
+                order[at], order[to] = order[to], order[at]
+    return order
+
+
+STARTED = (
+    "Students have started this quiz, so its questions can no longer change: every attempt "
+    "keeps the questions it began with. Make a new quiz to ask other questions."
+)
+
+
+def is_started(assignment: Assignment) -> bool:
+    """Whether any student has started an attempt (the questions are then fixed)."""
+    return (
+        db.session.scalar(select(Attempt.id).where(Attempt.assignment_id == assignment.id).limit(1))
+        is not None
+    )
+
+
+def edit_questions(assignment: Assignment, edit: QuestionEdit | str, ids: list[str]) -> list[str]:
+    """Add, remove or move questions of a quiz nobody has started; returns the new order.
+
+    One write transaction: the quiz's row is locked (FOR UPDATE; BEGIN IMMEDIATE on SQLite),
+    then the change is made only if no attempt exists. ``start_attempt`` takes the same lock
+    before it reads the questions, so an attempt never begins with a list that then changes.
+    Questions added must be usable and auto-graded; those already in the quiz may stay even if
+    retired since.
+    """
+    try:
+        edit = QuestionEdit(edit)
+    except ValueError:
+        raise ServiceError("Choose to add, remove or move a question.") from None
+    begin_write(db.session)
+    db.session.execute(
+        select(Assignment.id).where(Assignment.id == assignment.id).with_for_update()
+    )
+    if is_started(assignment):
+        db.session.rollback()
+        raise ServiceError(STARTED)
+    current = _question_ids(assignment.id)
+    if edit != QuestionEdit.ADD and (not ids or not set(ids) <= set(current)):
+        db.session.rollback()
+        raise ServiceError("That question is not in this quiz.")
+    order = edited(current, edit, ids)
+    added = [i for i in order if i not in current]
+    rows = questions_by_ids(added)
+    graded = graded_types()
+    if any(i not in rows or not rows[i].usable or rows[i].type not in graded for i in added):
+        db.session.rollback()
+        raise ServiceError(
+            "Some chosen questions are retired, no longer in the bank, or self-graded; "
+            "choose again."
+        )
+    if not order:
+        db.session.rollback()
+        raise ServiceError(
+            "A quiz needs at least one question: add another before removing this one."
+        )
+    if len(order) > MAX_QUESTIONS:
+        db.session.rollback()
+        raise ServiceError(f"A quiz can have at most {MAX_QUESTIONS} questions.")
+    if order != current:
+        db.session.execute(
+            delete(AssignmentQuestion).where(AssignmentQuestion.assignment_id == assignment.id)
+        )
+        db.session.execute(
+            insert(AssignmentQuestion),
+            [
+                {"assignment_id": assignment.id, "question_id": qid, "position": position}
+                for position, qid in enumerate(order)
+            ],
+        )
+    db.session.commit()
+    return order
+
+
+def _question_ids(assignment_id: int) -> list[str]:
+    """The quiz's questions in order, read from the database (not a loaded relationship)."""
+    return list(
+        db.session.scalars(
+            select(AssignmentQuestion.question_id)
+            .where(AssignmentQuestion.assignment_id == assignment_id)
+            .order_by(AssignmentQuestion.position)
+        )
+    )
+
+
 def update_settings(assignment: Assignment, settings: AssignmentSettings) -> None:
     """Change a quiz's settings (its questions stay); open attempts get the new deadline."""
     validate_settings(settings)
@@ -323,7 +463,7 @@ def attempts_of(assignment: Assignment, user_id: int) -> list[Attempt]:
 
 def _layout(assignment: Assignment, user_id: int, number: int) -> dict[str, Any]:
     """The question order and option orders this attempt shows (fixed at its start)."""
-    items = [aq.question_id for aq in assignment.items]
+    items = _question_ids(assignment.id)
     rng = random.Random(f"{assignment.id}:{user_id}:{number}")
     if assignment.shuffle_questions:
         rng.shuffle(items)
@@ -355,6 +495,11 @@ def start_attempt(assignment: Assignment, user: User, now: datetime) -> Attempt:
         raise ServiceError("This quiz is closed.")
     finish_overdue(now, user_id=user.id, assignment_ids=[assignment.id])
     begin_write(db.session)
+    # The lock edit_questions takes (shared: students may start together), so the questions
+    # read for the layout are the ones the quiz keeps.
+    db.session.execute(
+        select(Assignment.id).where(Assignment.id == assignment.id).with_for_update(read=True)
+    )
     attempts = attempts_of(assignment, user.id)
     for attempt in attempts:
         if attempt.state == AttemptState.OPEN:
@@ -546,18 +691,27 @@ def finish_overdue(
 # --- what students see ----------------------------------------------------------------------
 
 
+def graded_attempts(assignment: Assignment, attempts: list[Attempt]) -> list[Attempt]:
+    """The finished attempts the grade comes from, in order.
+
+    Highest: the first attempt with the best mark; last: the last finished one; average:
+    every finished attempt. ``attempts`` are the student's, in attempt order.
+    """
+    finished = [a for a in attempts if a.state == AttemptState.FINISHED and a.percent is not None]
+    if not finished or assignment.grading_method == GradingMethod.AVERAGE:
+        return finished
+    if assignment.grading_method == GradingMethod.LAST:
+        return finished[-1:]
+    best = max(a.percent or 0.0 for a in finished)
+    return [next(a for a in finished if a.percent == best)]
+
+
 def grade(assignment: Assignment, attempts: list[Attempt]) -> float | None:
     """The student's grade (percent) by the assignment's method over finished attempts."""
-    scores = [
-        a.percent for a in attempts if a.state == AttemptState.FINISHED and a.percent is not None
-    ]
+    scores = [a.percent or 0.0 for a in graded_attempts(assignment, attempts)]
     if not scores:
         return None
-    if assignment.grading_method == GradingMethod.LAST:
-        return scores[-1]
-    if assignment.grading_method == GradingMethod.AVERAGE:
-        return sum(scores) / len(scores)
-    return max(scores)
+    return sum(scores) / len(scores)
 
 
 def status(

@@ -23,6 +23,7 @@ from studyapp.models import (
     AttemptState,
     Course,
     Enrollment,
+    GradingMethod,
     Question,
     User,
 )
@@ -31,12 +32,29 @@ from studyapp.services.bank import core_question, questions_by_ids
 
 
 @dataclass(frozen=True)
+class AttemptLink:
+    """One attempt in a gradebook cell: its number, and whether the grade comes from it."""
+
+    id: int
+    number: int
+    graded: bool
+
+
+@dataclass(frozen=True)
 class Cell:
     grade: float | None
     status: str
-    time_taken: timedelta | None
+    time_taken: timedelta | None  # of the attempt the grade comes from (None when averaged)
     attempts: int
-    last_attempt_id: int | None
+    links: tuple[AttemptLink, ...] = ()
+    averaged: int = 0  # how many attempts the grade averages (the average method), else 0
+
+    @property
+    def graded_number(self) -> int | None:
+        """The number of the one attempt the grade comes from (None: none, or an average)."""
+        if self.averaged:
+            return None
+        return next((link.number for link in self.links if link.graded), None)
 
 
 @dataclass(frozen=True)
@@ -84,14 +102,17 @@ def gradebook(course: Course, now: datetime) -> Gradebook:
             mine = attempts.get((s.id, a.id), [])
             o = overrides.get((s.id, a.id))
             close = max(o.closes_at, a.closes_at) if o and o.closes_at else a.closes_at
-            finished = [t for t in mine if t.state == AttemptState.FINISHED and t.finished_at]
-            taken = (finished[-1].finished_at - finished[-1].started_at) if finished else None
+            graded = quiz.graded_attempts(a, mine)
+            averaged = a.grading_method == GradingMethod.AVERAGE
+            one = graded[0] if len(graded) == 1 and not averaged else None
+            taken = one.finished_at - one.started_at if one and one.finished_at else None
             cells[(s.id, a.id)] = Cell(
                 quiz.grade(a, mine),
                 quiz.status(a, mine, now, close).value,
                 taken,
                 len(mine),
-                mine[-1].id if mine else None,
+                tuple(AttemptLink(t.id, t.number, t in graded) for t in mine),
+                len(graded) if averaged else 0,
             )
     grades: dict[int, list[float]] = defaultdict(list)
     for (_, aid), c in cells.items():
@@ -110,21 +131,23 @@ def minutes(value: timedelta | None) -> str:
 
 
 def gradebook_csv(book: Gradebook) -> str:
-    """One row per student: name, email, then each assignment's grade, status, attempts, time.
+    """One row per student: name, email, then each assignment's grade, status, attempts, the
+    attempt the grade comes from and that attempt's time.
 
     Every cell goes through core.formats (formula-injection safe) with a BOM for spreadsheets.
     """
     header = ["Student", "Email"]
     for a in book.assignments:
         header += [f"{a.title} (%)", f"{a.title} status", f"{a.title} attempts"]
-        header += [f"{a.title} time (m:ss)"]
+        header += [f"{a.title} graded attempt", f"{a.title} time (m:ss)"]
     rows = []
     for s in book.students:
         row: list[object] = [s.name, s.email]
         for a in book.assignments:
             cell = book.cells[(s.id, a.id)]
             grade = "" if cell.grade is None else f"{cell.grade:.1f}"
-            row += [grade, cell.status, cell.attempts, minutes(cell.time_taken)]
+            basis = f"average of {cell.averaged}" if cell.averaged else cell.graded_number or ""
+            row += [grade, cell.status, cell.attempts, basis, minutes(cell.time_taken)]
         rows.append(row)
     return csv_text(header, rows, bom=True)
 
@@ -136,9 +159,11 @@ class ItemRow:
     prompt: str
     type: str
     retired: bool
-    key: str | None
+    key: str | None  # the right option, or a typed question's key (None otherwise)
     stats: stats.ItemStats
     flags: list[str]
+    # Typed kinds: what students wrote, grouped as grading normalises it (None: not typed).
+    responses: list[stats.ResponseGroup] | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +192,7 @@ def assignment_report(
         which = "first"
         stmt = stmt.where(Attempt.number == 1)
     finished = db.session.execute(stmt.order_by(Attempt.id)).all()
-    answers: dict[int, dict[str, tuple[Any, float | None]]] = defaultdict(dict)
+    answers: dict[int, dict[str, tuple[Any, float | None, bool | None]]] = defaultdict(dict)
     if finished:
         rows_stmt = (
             select(
@@ -175,14 +200,15 @@ def assignment_report(
                 AttemptAnswer.question_id,
                 AttemptAnswer.response,
                 AttemptAnswer.score,
+                AttemptAnswer.correct,
             )
             .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
             .where(Attempt.assignment_id == assignment.id, Attempt.state == AttemptState.FINISHED)
         )
         if which == "first":
             rows_stmt = rows_stmt.where(Attempt.number == 1)
-        for attempt_id, qid, response, score in db.session.execute(rows_stmt):
-            answers[attempt_id][qid] = (response, score)
+        for attempt_id, qid, response, score, correct in db.session.execute(rows_stmt):
+            answers[attempt_id][qid] = (response, score, correct)
     question_ids = [aq.question_id for aq in assignment.items]
     rows = questions_by_ids(question_ids)
     items = {qid: core_question(rows[qid]) for qid in question_ids}
@@ -191,17 +217,24 @@ def assignment_report(
         for qid, item in items.items()
         if (key := get_kind(item.type).choice_key(item)) is not None
     }
+    typed = {qid for qid, item in items.items() if get_kind(item.type).typed_answers}
+    written: dict[str, list[tuple[str, str, bool]]] = {qid: [] for qid in typed}
     ones = dict.fromkeys(question_ids, 1.0)
     marks = []
     for attempt_id, _, _ in finished:
         mine = answers.get(attempt_id, {})
         choices = {
             qid: get_kind(items[qid].type).chosen(items[qid], response)
-            for qid, (response, _) in mine.items()
+            for qid, (response, _, _) in mine.items()
             if qid in keys
         }
         scores = {qid: float(mine[qid][1] or 0.0) if qid in mine else 0.0 for qid in question_ids}
         marks.append(stats.AttemptMarks(attempt_id, scores, ones, choices))
+        for qid, (response, _, correct) in mine.items():
+            if qid in typed:
+                key = get_kind(items[qid].type).response_key(items[qid], response)
+                if key:
+                    written[qid].append((key, str(response), bool(correct)))
     by_id = {s.question_id: s for s in stats.item_analysis(marks, keys)}
     out = []
     for position, qid in enumerate(question_ids, start=1):
@@ -215,9 +248,10 @@ def assignment_report(
                 rows[qid].prompt,
                 rows[qid].type,
                 rows[qid].retired_at is not None,
-                keys[qid][1] if qid in keys else None,
+                keys[qid][1] if qid in keys else _typed_key(items[qid], qid in typed),
                 st,
                 [stats.describe_flag(f) for f in st.flags],
+                stats.response_analysis(written[qid]) if qid in typed else None,
             )
         )
     percents = [100.0 * m / mx for _, m, mx in finished if m is not None and mx]
@@ -229,6 +263,11 @@ def assignment_report(
         len(finished),
         which,
     )
+
+
+def _typed_key(item: CoreQuestion, typed: bool) -> str | None:
+    """The key of a typed question, as its kind writes it (None for other kinds)."""
+    return get_kind(item.type).answer_text(item) if typed else None
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,21 @@ def test_importing_any_core_module_first_registers_every_kind_in_order(module):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == ",".join(QuestionType)
+
+
+def test_typed_kinds_group_answers_as_grading_reads_them():
+    typed = [k for k in all_kinds() if k.typed_answers]
+    assert typed and all(k.auto_graded for k in typed)
+    for kind in typed:
+        q = ONE_OF_EACH[kind.id]
+        key = str(q.answer)
+        variants = [key, key.upper(), f"  the {key.lower()}. ", key.replace(" ", "-")]
+        keys = {kind.response_key(q, v) for v in variants}
+        assert len(keys) == 1 and None not in keys  # one group for one answer
+        assert all(check(q, v).correct for v in variants)
+        assert kind.response_key(q, "something else") not in keys
+        assert kind.response_key(q, "  ") is None and kind.response_key(q, None) is None
+    for kind in all_kinds():
+        if not kind.typed_answers:
+            q = ONE_OF_EACH[kind.id]
+            assert kind.response_key(q, q.to_dict()["answer"]) is None

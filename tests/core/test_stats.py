@@ -260,3 +260,29 @@ def test_test_statistics_stay_in_range(attempts):
     # Cronbach's alpha cannot exceed 1 when every attempt has every question.
     assert result.cic is None or result.cic <= 100.0 + 1e-9
     assert result.error_ratio is None or result.error_ratio >= 0.0
+
+
+# --- response analysis (typed answers) -------------------------------------------------------
+
+
+def test_typed_answers_group_by_key_most_frequent_first_with_how_they_were_marked():
+    groups = stats.response_analysis(
+        [
+            ("kim il sung", "Kim Il Sung", True),
+            ("zhou enlai", "Zhou Enlai", False),
+            ("kim il sung", "kim il-sung", True),
+            ("zhou enlai", " zhou enlai ", False),
+            ("kim il sung", "Kim Il Sung", True),
+            ("zhou enlai", "Zhou Enlai", False),
+            ("mao", "Mao", False),
+            ("1969 03", "1969-03", True),  # the same key marked both ways: mixed
+            ("1969 03", "1969 03", False),
+        ]
+    )
+    assert [(g.text, g.count, g.right, g.marked) for g in groups] == [
+        ("Kim Il Sung", 3, 3, "right"),  # the spelling most students typed stands for them
+        ("Zhou Enlai", 3, 0, "wrong"),
+        ("1969-03", 2, 1, "mixed"),  # spellings as frequent: the first typed
+        ("Mao", 1, 0, "wrong"),
+    ]
+    assert stats.response_analysis([]) == []

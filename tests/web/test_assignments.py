@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import escape
@@ -242,7 +243,7 @@ def test_picking_with_filters_keeps_the_ticks(client, auth, instructor):
             Question.type == "ordering", Question.section == "3", Question.retired_at.is_(None)
         )
     ).first()
-    assert ordering.id in page and "Preview the answer" in page
+    assert ordering.id in page and "Preview the options and the answer" in page
     mc = db.session.scalars(select(Question).where(Question.type == "multiple_choice")).first()
     # Filter to another type: the ticked ordering question stays ticked, listed apart.
     filtered = client.post(
@@ -252,7 +253,7 @@ def test_picking_with_filters_keeps_the_ticks(client, auth, instructor):
         ),
     )
     text = filtered.get_data(as_text=True)
-    assert filtered.status_code == 200 and "Picked from other filters (1)" in text
+    assert filtered.status_code == 200 and "Ticked, not in this search (1)" in text
     assert f'value="{ordering.id}" checked' in text
     assert db.session.scalars(select(Assignment)).all() == []
     mixed_up = client.post(url, data=_form(source="draw", question_ids=[ordering.id]))
@@ -363,6 +364,31 @@ def test_students_see_status_and_due_dates_in_their_time_zone(client, auth, inst
         row = page[page.index(f">{title}<") :].split("</tr>")[0]
         assert status in row, (title, row)
     assert "(EST)" in page or "(EDT)" in page
+
+
+def test_students_see_when_a_quiz_opens_and_when_an_open_one_closes(
+    client, auth, instructor, student
+):
+    student.timezone = "Asia/Seoul"
+    db.session.commit()
+    course = make_course(instructor, [student])
+    opens = (NOW + timedelta(days=1)).replace(minute=30, second=0)
+    later = make_quiz(course, title="Later", opens_at=opens, closes_at=opens + timedelta(days=2))
+    now_open = make_quiz(course, title="Now", closes_at=NOW + timedelta(days=3))
+
+    def seoul(value):  # type: ignore[no-untyped-def]
+        return value.astimezone(ZoneInfo("Asia/Seoul")).strftime("%d %b %Y, %H:%M (KST)")
+
+    auth.login(student.email)
+    page = client.get("/classes/").get_data(as_text=True)
+    row = page[page.index(">Later<") :].split("</tr>")[0]
+    assert "Not open yet" in row and f"Opens {seoul(opens)}" in row
+    row = page[page.index(">Now<") :].split("</tr>")[0]
+    assert f"Closes {seoul(now_open.closes_at)}" in row and "Opens" not in row
+    one = client.get(f"/classes/assignments/{later.id}").get_data(as_text=True)
+    assert f"opens {seoul(opens)}" in one and f"when the quiz opens: {seoul(opens)}" in one
+    other = client.get(f"/classes/assignments/{now_open.id}").get_data(as_text=True)
+    assert f"closes {seoul(now_open.closes_at)}" in other
 
 
 def test_students_outside_the_class_cannot_see_or_start_it(client, auth, instructor, student):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -185,11 +186,82 @@ def test_drill_down_to_an_attempt(client, auth, instructor, student):
     second = finished_attempt(a, student, 3)
     auth.login(instructor.email)
     book = client.get(f"/teach/courses/{course.id}/gradebook").get_data(as_text=True)
-    assert f"/teach/attempts/{second.id}" in book and "2 attempts" in book
+    assert f"/teach/attempts/{first.id}" in book and f"/teach/attempts/{second.id}" in book
     page = client.get(f"/teach/attempts/{first.id}").get_data(as_text=True)
     assert page.count("Answer given") == 3 and page.count("is-right") == 1
     assert page.count("is-wrong") == 2 and "Time taken" in page and "2:00" in page
     assert f"/teach/attempts/{second.id}" in page  # the other attempt is one click away
+
+
+def _attempt(a, student, correct: int, start, minutes: int):  # type: ignore[no-untyped-def]
+    """A finished attempt with ``correct`` questions right, taking ``minutes`` minutes."""
+    attempt = quiz.start_attempt(a, student, start)
+    ids = attempt.layout["questions"]
+    quiz.save_answers(
+        attempt,
+        {q: right(item(q)) if k < correct else wrong(item(q)) for k, q in enumerate(ids)},
+        start,
+    )
+    assert quiz.finish_attempt(attempt.id, start + timedelta(minutes=minutes))
+    db.session.refresh(attempt)
+    return attempt
+
+
+@pytest.mark.parametrize(
+    ("method", "graded", "basis"),
+    [
+        ("highest", 1, "attempt 1 · 3:00"),
+        ("last", 3, "attempt 3 · 5:00"),
+        ("average", None, "average of 3"),
+    ],
+)
+def test_a_cell_shows_the_attempt_its_grade_comes_from_and_links_every_attempt(
+    client, auth, instructor, student, method, graded, basis
+):
+    course = make_course(instructor, [student])
+    a = make_quiz(course, attempts_allowed=4, grading_method=method)
+    made = [
+        _attempt(a, student, 4, NOW, 3),  # 80%, 3 minutes: the best
+        _attempt(a, student, 2, NOW + timedelta(minutes=10), 1),  # 40%, 1 minute
+        _attempt(a, student, 3, NOW + timedelta(minutes=20), 5),  # 60%, 5 minutes: the last
+    ]
+    open_one = quiz.start_attempt(a, student, NOW + timedelta(minutes=30))  # in progress
+    cell = gradebook(course, NOW + timedelta(minutes=31)).cells[(student.id, a.id)]
+    assert cell.grade == pytest.approx({"highest": 80.0, "last": 60.0, "average": 60.0}[method])
+    assert cell.graded_number == graded
+    assert [(link.id, link.number) for link in cell.links] == [
+        (t.id, t.number) for t in [*made, open_one]
+    ]
+    if graded:
+        assert [link.number for link in cell.links if link.graded] == [graded]
+        assert cell.time_taken == made[graded - 1].finished_at - made[graded - 1].started_at
+    else:
+        assert cell.averaged == 3 and cell.time_taken is None
+    auth.login(instructor.email)
+    page = client.get(f"/teach/courses/{course.id}/gradebook").get_data(as_text=True)
+    td = page[page.index('class="cell') : page.index("</td>", page.index('class="cell'))]
+    assert basis in td
+    for t in [*made, open_one]:
+        assert f'href="/teach/attempts/{t.id}"' in td and f"attempt {t.number}" in td
+    marked = re.findall(r'href="/teach/attempts/(\d+)" class="graded"', td)
+    assert marked == ([str(made[graded - 1].id)] if graded else [])
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/teach/courses/{course.id}/gradebook.csv")
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
+    named = dict(zip(rows[0], rows[1], strict=True))
+    assert named["Quiz 1 graded attempt"] == (str(graded) if graded else "average of 3")
+    assert named["Quiz 1 time (m:ss)"] == (basis.split(" · ")[1] if graded else "")
+    # The attempt page marks the graded attempt among its siblings too.
+    detail = client.get(f"/teach/attempts/{made[1].id}").get_data(as_text=True)
+    start = detail.index('aria-label="Attempts"')
+    nav = detail[start : detail.index("</nav>", start)]
+    assert nav.count("(graded)") == (1 if graded else 0)
 
 
 def test_retire_and_restore_from_item_analysis(client, auth, instructor):
@@ -227,3 +299,64 @@ def test_demo_seed_populates_a_gradebook(app, client, auth):
     assert page.count('class="grade"') == 2
     assert "Facility" in client.get(f"/teach/assignments/{a.id}").get_data(as_text=True)
     assert "Finished 0" in runner.invoke(args=["close-overdue"]).output
+
+
+# --- what students typed --------------------------------------------------------------------
+
+
+def _typed_quiz(instructor, students, n=2):  # type: ignore[no-untyped-def]
+    """A quiz of typed questions where students type the key in several spellings or a wrong
+    answer; returns the quiz and its first question."""
+    course = make_course(instructor, students)
+    a = make_quiz(course, n=n, types=["short_answer", "cloze"], shuffle_questions=False)
+    first = item(a.items[0].question_id)
+    key = str(first.answer)
+    typed = [key, key.upper() + ".", "Zhou Enlai", "zhou  enlai", "ZHOU ENLAI", ""]
+    for s, text in zip(students, typed, strict=False):
+        attempt = quiz.start_attempt(a, s, NOW)
+        responses = {qid: wrong(item(qid)) for qid in attempt.layout["questions"]}
+        responses[first.id] = text
+        quiz.save_answers(attempt, responses, NOW)
+        assert quiz.finish_attempt(attempt.id, NOW + timedelta(minutes=1))
+    return a, first
+
+
+def test_item_analysis_lists_what_students_typed_grouped_with_counts(client, auth, instructor):
+    students = [make_user(name=f"Typist {i}") for i in range(6)]
+    a, first = _typed_quiz(instructor, students)
+    report = assignment_report(a, NOW + timedelta(minutes=5))
+    row = next(r for r in report.items if r.question_id == first.id)
+    assert row.key == str(first.answer)
+    assert [(g.text, g.count, g.marked) for g in row.responses] == [
+        ("Zhou Enlai", 3, "wrong"),  # the most frequent first, the empty answer left out
+        (str(first.answer), 2, "right"),
+    ]
+    other = next(r for r in report.items if r.question_id != first.id)
+    assert [(g.count, g.marked) for g in other.responses] == [(6, "wrong")]
+    auth.login(instructor.email)
+    page = client.get(f"/teach/assignments/{a.id}").get_data(as_text=True)
+    listed = page[page.index('data-testid="responses"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert "“Zhou Enlai”: <strong>3</strong>" in listed and "Marked wrong" in listed
+    assert f"“{first.answer}”: <strong>2</strong>" in listed and "Marked right" in listed
+
+
+def test_item_analysis_of_typed_answers_issues_the_same_queries_for_any_size(
+    client, auth, instructor
+):
+    auth.login(instructor.email)
+
+    def queries(a) -> int:  # type: ignore[no-untyped-def]
+        count = []
+
+        def hook(*args, **kw):  # type: ignore[no-untyped-def]
+            count.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", hook)
+        assert client.get(f"/teach/assignments/{a.id}").status_code == 200
+        event.remove(db.engine, "before_cursor_execute", hook)
+        return len(count)
+
+    small = queries(_typed_quiz(instructor, [make_user(name=f"A{i}") for i in range(2)], n=2)[0])
+    large = queries(_typed_quiz(instructor, [make_user(name=f"B{i}") for i in range(6)], n=6)[0])
+    assert small == large

@@ -15,7 +15,7 @@ import html
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from studyapp.core.grading import Verdict, typed_verdict
+from studyapp.core.grading import Verdict, typed_key, typed_verdict
 
 if TYPE_CHECKING:
     from studyapp.core.essay import Essay
@@ -47,6 +47,7 @@ class QuestionKind:
     template: ClassVar[str] = ""  # "kinds/<id>.html" unless a kind shares another's
     from_fact: ClassVar[bool] = True  # a fact's `kinds` may name it (False: made from sets)
     asks_fact_question: ClassVar[bool] = False  # its prompt is the fact's `question`
+    typed_answers: ClassVar[bool] = False  # answers are typed text, grouped in item analysis
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -118,6 +119,10 @@ class QuestionKind:
         """The option a response picked, for counting (None when it picked none)."""
         return None
 
+    def response_key(self, question: Question, response: Any) -> str | None:
+        """What a typed response is grouped under in item analysis (None: not typed, or empty)."""
+        return None
+
     # --- the export form ------------------------------------------------------------------------
 
     def options_from_dict(self, raw: Any) -> Options:
@@ -148,8 +153,16 @@ class QuestionKind:
 class TypedKind(QuestionKind):
     """A kind answered by typing a word, name, number or date; aliases and small typos pass."""
 
+    typed_answers = True
+
     def grade(self, question: Question, response: Any) -> Verdict:
         return typed_verdict(question, response)
+
+    def response_key(self, question: Question, response: Any) -> str | None:
+        """The answer as grading normalises it, so "Kim Il-sung" and "kim il sung" group."""
+        if not isinstance(response, str):
+            return None
+        return typed_key(response, question.prompt) or None
 
     def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
         return read_text(form, prefix, required=True)

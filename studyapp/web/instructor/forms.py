@@ -12,6 +12,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SearchField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -126,7 +127,7 @@ class AssignmentSettingsForm(FlaskForm):
 class AssignmentForm(AssignmentSettingsForm):
     source = RadioField(
         "Questions",
-        choices=options([("draw", "Draw them at random"), ("pick", "Pick them myself (below)")]),
+        choices=options([("draw", "Draw them at random"), ("pick", "Pick them myself")]),
         default="draw",
     )
     draw_count = IntegerField(
@@ -143,6 +144,14 @@ class AssignmentForm(AssignmentSettingsForm):
         description="The same seed and choices draw the same questions.",
     )
     question_ids = _Checkboxes("Picked questions", validate_choice=False)
+    pick_q = SearchField(
+        "Search the prompts",
+        validators=[
+            Optional(),
+            Length(max=100, message="Search for up to 100 characters."),
+            PlainText(),
+        ],
+    )
     pick_section = StringField(validators=[Optional(), Length(max=10), PlainText()])
     pick_type = StringField(validators=[Optional(), Length(max=20), PlainText()])
     pick_fact = StringField(validators=[Optional(), Length(max=80), PlainText()])
@@ -168,6 +177,38 @@ def assignment_form(**kwargs: Any) -> AssignmentForm:
         for kind in graded_kinds()
     }
     return type("AssignmentForm", (AssignmentForm,), counts)(**kwargs)  # type: ignore[no-any-return]
+
+
+class PickFilterForm(FlaskForm):
+    """Search and filters over the questions an instructor may add (a GET form)."""
+
+    class Meta:
+        csrf = False  # it only chooses what to show
+
+    q = SearchField(
+        "Search the prompts",
+        validators=[
+            Optional(),
+            Length(max=100, message="Search for up to 100 characters."),
+            PlainText(),
+        ],
+    )
+    section = StringField(validators=[Optional(), Length(max=10), PlainText()])
+    type = StringField(validators=[Optional(), Length(max=20), PlainText()])
+    fact = StringField(validators=[Optional(), Length(max=80), PlainText()])
+
+
+class QuestionsEditForm(FlaskForm):
+    """One change to a quiz's questions: ``edit`` is "add", or "remove", "up" or "down" with
+    the question's id after a colon (the value of the button pressed)."""
+
+    edit = StringField(validators=[DataRequired(), Length(max=60), PlainText()])
+    question_ids = _Checkboxes("Questions to add", validate_choice=False)
+
+    def change(self) -> tuple[str, list[str]]:
+        """(edit, question ids) as the service takes them."""
+        edit, _, qid = (self.edit.data or "").partition(":")
+        return edit, [qid] if qid else list(self.question_ids.data or [])
 
 
 class OverrideForm(FlaskForm):

@@ -7,12 +7,14 @@ looked up through its owner: another instructor's class, quiz or attempt is a 40
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from studyapp.core import charts, stats
 from studyapp.db import utcnow
@@ -35,7 +37,6 @@ from studyapp.services.bank import (
     essay,
     facts,
     facts_by_id,
-    filter_questions,
     graded_types,
     questions_by_ids,
     restore_question,
@@ -51,6 +52,8 @@ from studyapp.web.instructor.forms import (
     CourseForm,
     JoiningForm,
     OverrideForm,
+    PickFilterForm,
+    QuestionsEditForm,
     assignment_form,
 )
 from studyapp.web.safety import safe_next
@@ -198,22 +201,68 @@ def _settings(form: AssignmentSettingsForm) -> quiz.AssignmentSettings:
     )
 
 
-def _pick_filters(form: AssignmentForm) -> tuple[str | None, str | None, str | None]:
-    """Section, type and fact for the pick list, from the form or the query string."""
+@dataclass(frozen=True)
+class PickFilter:
+    """What the pick list is narrowed to: prompt words, section, type, fact (valid or None)."""
+
+    text: str = ""
+    section: str | None = None
+    qtype: str | None = None
+    fact_id: str | None = None
+
+
+def _pick_filter(
+    text: str | None, section: str | None, qtype: str | None, fact: str | None
+) -> PickFilter:
+    """The filter, with any section, type or fact that does not exist dropped."""
+    return PickFilter(
+        (text or "").strip(),
+        section if section in {s for s, _ in _section_choices()} else None,
+        qtype if qtype in graded_types() else None,
+        fact if fact in facts_by_id() else None,
+    )
+
+
+def _pick_filters(form: AssignmentForm) -> PickFilter:
+    """The pick list's filter, from the form or (on first load) the query string."""
     if request.method == "GET":
+        form.pick_q.data = request.args.get("q", "")
         form.pick_section.data = request.args.get("section", "")
         form.pick_type.data = request.args.get("type", "")
         form.pick_fact.data = request.args.get("fact", "")
-    section = form.pick_section.data or None
-    qtype = form.pick_type.data or None
-    fact_id = form.pick_fact.data or None
-    if section not in {s for s, _ in _section_choices()}:
-        section = None
-    if qtype not in graded_types():
-        qtype = None
-    if fact_id not in facts_by_id():
-        fact_id = None
-    return section, qtype, fact_id
+    text = form.pick_q.data if form.pick_q.validate(form) else ""
+    return _pick_filter(text, form.pick_section.data, form.pick_type.data, form.pick_fact.data)
+
+
+def _pick_page(chosen: PickFilter, exclude: list[str] | None = None) -> dict[str, Any]:
+    """What a template needs to show the search, the filters and the matching questions."""
+    total, candidates = quiz.pick_candidates(
+        text=chosen.text,
+        section=chosen.section,
+        qtype=chosen.qtype,
+        fact_id=chosen.fact_id,
+        exclude=exclude,
+        limit=PICK_LIMIT,
+    )
+    return {
+        "candidates": candidates,
+        "total": total,
+        "chosen": chosen,
+        "core_question": core_question,
+        "sections": _section_choices(),
+        "facts": facts(),
+        "quiz_types": graded_types(),
+        "limit": PICK_LIMIT,
+    }
+
+
+def _draw_errors(form: AssignmentForm) -> bool:
+    return bool(
+        form.draw_count.errors
+        or form.seed.errors
+        or form.draw_sections.errors
+        or any(f.errors for f in form.mix_fields())
+    )
 
 
 @bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
@@ -225,14 +274,13 @@ def new_assignment(course_id: int):
         start = _to_local(utcnow()).replace(minute=0) + timedelta(hours=1)
         form.opens_at.data = start
         form.closes_at.data = start + timedelta(days=7)
-    section, qtype, fact_id = _pick_filters(form)
-    stmt = filter_questions(section=section, qtype=qtype, fact_id=fact_id).where(
-        Question.type.in_(graded_types())
-    )
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    candidates = db.session.scalars(stmt.limit(PICK_LIMIT)).all()
+        searching = any(request.args.get(k) for k in ("q", "section", "type", "fact"))
+        if request.args.get("source") == "pick" or searching:
+            form.source.data = "pick"
+    chosen = _pick_filters(form)
     picked = list(dict.fromkeys(form.question_ids.data or []))[: quiz.MAX_QUESTIONS + 1]
-    shown = {q.id for q in candidates}
+    pick = _pick_page(chosen)
+    shown = {q.id for q in pick["candidates"]}
     picked_elsewhere = [r for q, r in questions_by_ids(picked).items() if q not in shown]
     if request.method == "POST" and request.form.get("action") != "filter":
         if form.validate_on_submit():
@@ -241,7 +289,11 @@ def new_assignment(course_id: int):
             except ServiceError as exc:
                 flash(str(exc), "error")
             else:
-                flash(f"Quiz “{a.title}” created with {len(a.items)} questions. {note}", "success")
+                n = len(a.items)
+                flash(
+                    f"Quiz “{a.title}” created with {n} question{'' if n == 1 else 's'}. {note}",
+                    "success",
+                )
                 return redirect(url_for("instructor.assignment", assignment_id=a.id))
         else:
             flash("Please correct the fields marked below.", "error")
@@ -249,19 +301,14 @@ def new_assignment(course_id: int):
         "instructor/new_assignment.html",
         c=c,
         form=form,
-        candidates=candidates,
-        total=total,
+        picking=form.source.data == "pick",
+        # The pick list shows when picking, and whenever it holds something to fix or untick.
+        show_pick=form.source.data == "pick" or bool(form.pick_q.errors or picked),
+        draw_errors=_draw_errors(form),
         picked=set(picked),
         picked_elsewhere=picked_elsewhere,
-        core_question=core_question,
-        section=section,
-        qtype=qtype,
-        fact_id=fact_id,
-        sections=_section_choices(),
-        facts=facts(),
         mix_fields=form.mix_fields(),
-        quiz_types=graded_types(),
-        limit=PICK_LIMIT,
+        **pick,
     )
 
 
@@ -324,6 +371,49 @@ def edit_assignment(assignment_id: int):
     return render_template("instructor/edit_assignment.html", a=a, form=form)
 
 
+EDITED = {
+    "add": "Questions added at the end of the quiz.",
+    "remove": "Question removed from the quiz.",
+    "up": "Question moved up.",
+    "down": "Question moved down.",
+}
+
+
+@bp.route("/assignments/<int:assignment_id>/questions", methods=["GET", "POST"])
+def assignment_questions(assignment_id: int):
+    """The quiz's questions: add, remove and reorder them until a student starts."""
+    a = _assignment(assignment_id)
+    if request.method == "POST":
+        form = QuestionsEditForm()
+        if not form.validate_on_submit():
+            flash("Choose a question to add, remove or move.", "error")
+        else:
+            edit, ids = form.change()
+            try:
+                quiz.edit_questions(a, edit, ids)
+            except ServiceError as exc:
+                flash(str(exc), "error")
+            else:
+                flash(EDITED.get(edit, "Questions saved."), "success")
+        kept = {k: v for k in ("q", "section", "type", "fact") if (v := request.args.get(k))}
+        back = url_for("instructor.assignment_questions", assignment_id=a.id, **kept)
+        return redirect(back + ("#add-h" if form.edit.data == "add" else "#current-h"))
+    search = PickFilterForm(formdata=request.args)
+    text = search.q.data if search.q.validate(search) else ""
+    chosen = _pick_filter(text, search.section.data, search.type.data, search.fact.data)
+    rows = questions_by_ids([aq.question_id for aq in a.items])
+    current = [rows[aq.question_id] for aq in a.items if aq.question_id in rows]
+    return render_template(
+        "instructor/questions.html",
+        a=a,
+        current=current,
+        started=quiz.is_started(a),
+        search=search,
+        action=QuestionsEditForm(),
+        **_pick_page(chosen, exclude=[q.id for q in current]),
+    )
+
+
 # --- one quiz: results, item analysis, extra time ------------------------------------------
 
 
@@ -359,6 +449,7 @@ def assignment(assignment_id: int):
     return render_template(
         "instructor/assignment.html",
         a=a,
+        started=quiz.is_started(a),
         report=report,
         chart=chart,
         action=ActionForm(),
@@ -423,11 +514,14 @@ def attempt(attempt_id: int):
     t = db.session.get(Attempt, attempt_id)
     if t is None or t.assignment.course.instructor_id != current_user.id:
         abort(404)
+    siblings = gradebook.student_attempts(t)
     return render_template(
         "instructor/attempt.html",
         t=t,
         rows=gradebook.attempt_detail(t),
-        siblings=gradebook.student_attempts(t),
+        siblings=siblings,
+        graded=quiz.graded_attempts(t.assignment, siblings),
+        averaged=t.assignment.grading_method == GradingMethod.AVERAGE,
         minutes=gradebook.minutes,
     )
 
