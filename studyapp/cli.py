@@ -1,4 +1,5 @@
-"""Flask CLI commands: init-db, seed, export-questions, create-instructor."""
+"""Flask CLI commands: init-db, seed, export-questions, create-instructor, set-active,
+reset-link."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from studyapp.extensions import db
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (init_db, seed, export_questions, create_instructor, set_active):
+    for command in (init_db, seed, export_questions, create_instructor, set_active, reset_link):
         app.cli.add_command(command)
 
 
@@ -120,3 +121,40 @@ def set_active(email: str, active: bool) -> None:
     set_user_active(user, active)
     db.session.commit()
     click.echo(f"{user.email} is now {'active' if active else 'deactivated'}.")
+
+
+@click.command("reset-link")
+@click.argument("email")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Where users reach the app (default: the BASE_URL setting).",
+)
+def reset_link(email: str, base_url: str | None) -> None:
+    """Print a one-time link that sets a new password for EMAIL (valid for 30 minutes)."""
+    from flask import url_for
+
+    from studyapp.db import utcnow
+    from studyapp.models import User
+    from studyapp.services import ServiceError
+    from studyapp.services.accounts import RESET_LINK_LIFETIME, normalise_email, reset_token
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"No account with email {email}.")
+    try:
+        token = reset_token(user, secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    base = (base_url or current_app.config["BASE_URL"]).rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise click.ClickException("The base URL must start with http:// or https://.")
+    with current_app.test_request_context(base_url=base):
+        url = url_for("auth.reset_password", token=token, _external=True)
+    minutes = int(RESET_LINK_LIFETIME.total_seconds() // 60)
+    click.echo(
+        f"A link that sets a new password for {user.email} (works once, for {minutes} "
+        "minutes; using it logs the account out everywhere):",
+        err=True,
+    )
+    click.echo(url)

@@ -50,6 +50,8 @@ class Defaults:
     KNOWN_DEVICE_DAYS = 365  # lifetime of the signed cookie that marks a known device
     SIGNUP_LIMIT_PER_ADDRESS = "20 per minute; 200 per hour"  # each sign-up hashes a password
     HSTS = False  # send Strict-Transport-Security (set when served over HTTPS)
+    # Where users reach the app: the start of the links `flask reset-link` prints.
+    BASE_URL = "http://127.0.0.1:5000"
     SEED_DIR: str | None = None  # defaults to the repository's seed/
     BANK_SEED = 0  # the generator's seed for the question bank
 

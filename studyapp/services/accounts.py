@@ -1,17 +1,20 @@
-"""Accounts: sign-up, password checks, session versions."""
+"""Accounts: sign-up, password checks, session versions, password reset links."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from studyapp.core.passwords import password_problem
 from studyapp.core.plain_text import plain_text_problem
+from studyapp.core.timezones import DEFAULT_ZONE, canonical_zone
 from studyapp.extensions import db
 from studyapp.models import Role, User
 from studyapp.services import ServiceError
@@ -83,17 +86,30 @@ def create_user(
     return user
 
 
-def sign_up(email: str, name: str, password: str) -> User | None:
+def checked_zone(name: str) -> str:
+    """The proper name of a time zone, or ServiceError saying how to choose one."""
+    zone = canonical_zone(name)
+    if zone is None:
+        raise ServiceError(
+            "Choose a time zone from the list: a region and a city, such as Europe/Berlin."
+        )
+    return zone
+
+
+def sign_up(email: str, name: str, password: str, timezone: str = DEFAULT_ZONE) -> User | None:
     """A new student account, or None when the email already has one.
 
     Both outcomes cost one password hash, so the caller can answer them alike without the
     timing telling them apart. Refuses bad input with ServiceError.
     """
     email, name = _checked(email, name, password)
+    timezone = checked_zone(timezone)
     password_hash = hash_password(password)
     if _email_taken(email):
         return None
-    user = User(email=email, name=name, password_hash=password_hash, role=Role.STUDENT)
+    user = User(
+        email=email, name=name, password_hash=password_hash, role=Role.STUDENT, timezone=timezone
+    )
     try:
         with db.session.begin_nested():  # a sign-up for the same email at the same moment
             db.session.add(user)
@@ -161,3 +177,88 @@ def set_active(user: User, active: bool) -> None:
     if user.active != active:
         end_sessions(user)
     user.active = active
+
+
+# --- password reset links -------------------------------------------------------------------
+
+RESET_LINK_LIFETIME = timedelta(minutes=30)
+_RESET_SALT = "studyapp.password-reset"
+_LINK_SPENT = (
+    "This reset link does not work any more: it has been used, or the password has been "
+    "changed since it was made. Ask for a new link."
+)
+
+
+def _reset_signer(secret_key: str | bytes, user: User) -> URLSafeSerializer:
+    """Signs reset links for this account as it stands.
+
+    The account's password hash is part of the key, so a link dies once it has been used (or the
+    password changed some other way): no table of tokens to keep or clean up.
+    """
+    return URLSafeSerializer(secret_key, salt=f"{_RESET_SALT}:{user.id}:{user.password_hash}")
+
+
+def reset_token(user: User, *, secret_key: str | bytes, now: datetime) -> str:
+    """A token for a one-time link that sets a new password (valid RESET_LINK_LIFETIME)."""
+    if not user.active:
+        raise ServiceError("This account is deactivated: reactivate it before resetting it.")
+    return str(_reset_signer(secret_key, user).dumps([user.id, int(now.timestamp())]))
+
+
+def account_for_reset(
+    token: str,
+    *,
+    secret_key: str | bytes,
+    now: datetime,
+    lifetime: timedelta = RESET_LINK_LIFETIME,
+) -> User:
+    """The account a reset link is for; ServiceError when it is expired, used or not ours."""
+    unusable = ServiceError(_LINK_SPENT)
+    try:
+        _, payload = URLSafeSerializer(secret_key).loads_unsafe(token)
+    except BadData:
+        raise unusable from None
+    if not (
+        isinstance(payload, list)
+        and len(payload) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in payload)
+    ):
+        raise unusable
+    user = db.session.get(User, payload[0])
+    if user is None or not user.active:
+        raise unusable
+    try:
+        _reset_signer(secret_key, user).loads(token)
+    except BadData:
+        raise unusable from None
+    age = now.timestamp() - payload[1]
+    if not -60 <= age <= lifetime.total_seconds():
+        minutes = int(lifetime.total_seconds() // 60)
+        raise ServiceError(
+            f"This reset link has expired: links work for {minutes} minutes. Ask for a new link."
+        )
+    return user
+
+
+def reset_password(
+    token: str,
+    new: str,
+    *,
+    secret_key: str | bytes,
+    now: datetime,
+    lifetime: timedelta = RESET_LINK_LIFETIME,
+) -> User:
+    """Set a new password with a reset link, once, and end every session of the account."""
+    user = account_for_reset(token, secret_key=secret_key, now=now, lifetime=lifetime)
+    check_password_rules(new, user.email)
+    # Only if the password is still the one the link was made for: of two uses at the same
+    # moment, one wins and the other is refused.
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash == user.password_hash)
+        .values(password_hash=hash_password(new), session_version=User.session_version + 1)
+    )
+    if changed.rowcount != 1:
+        raise ServiceError(_LINK_SPENT)
+    db.session.refresh(user)
+    return user

@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from studyapp.db import begin_write
 from studyapp.extensions import db
-from studyapp.models import Assignment, Course, Enrollment, User
+from studyapp.models import Assignment, Course, Enrollment, Role, User
 from studyapp.services import ServiceError
 
 # No 0/O, 1/I/L: codes are read aloud and typed from a board.
@@ -115,6 +115,19 @@ def roster(course: Course) -> list[Enrollment]:
             .options(contains_eager(Enrollment.user))
             .where(Enrollment.course_id == course.id)
             .order_by(User.name, User.id)
+        )
+    )
+
+
+def roster_student(course: Course, user_id: int) -> User | None:
+    """A student in this class, or None (anyone else: another class's student, an instructor)."""
+    return db.session.scalar(
+        select(User)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(
+            Enrollment.course_id == course.id,
+            User.id == user_id,
+            User.role == Role.STUDENT,
         )
     )
 

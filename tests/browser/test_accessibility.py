@@ -13,8 +13,10 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from sqlalchemy import select
 
+from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, Question, User
+from studyapp.services import accounts
 from studyapp.services.demo import DEMO_PASSWORD, DEMO_QUIZ, seed_demo
 from tests.browser.test_student_flow import _answer_with_keys
 
@@ -87,6 +89,13 @@ def _login(page, base: str, email: str, password: str = DEMO_PASSWORD) -> None: 
     page.wait_for_selector("text=Log out")
 
 
+def _secret_key() -> str:
+    """The secret key of the app under test (reset links are signed with it)."""
+    from flask import current_app
+
+    return current_app.config["SECRET_KEY"]
+
+
 def _demo() -> Assignment:
     """Seed the demo class: a teacher, three students and an open quiz with two attempts."""
     list(seed_demo())
@@ -107,8 +116,21 @@ def test_visitor_pages_have_no_axe_violations(page, server_url):
     page.click("button[type=submit]")
     scan.scan("sign up, with errors")
     scan.visit("/essay", "essay")
+    scan.visit("/essay?cited=show", "essay, cited sentences marked")
     scan.visit("/questions", "question bank")
     scan.visit("/questions?page=2&type=matching", "question bank, filtered, page 2")
+    scan.visit("/questions?q=sanctions", "question bank, searched")
+    scan.visit("/questions?fact=no+such+fact&q=%00", "question bank, refused search")
+    student = db.session.scalar(select(User).where(User.email == "ben@example.com"))
+    token = accounts.reset_token(student, secret_key=_secret_key(), now=utcnow())
+    scan.visit(f"/account/reset/{token}", "password reset")
+    page.fill("#new", "short")
+    page.click("button[type=submit]")
+    scan.scan("password reset, with errors")
+    errors = len(page.js_errors)
+    scan.visit("/account/reset/spent", "password reset, link refused")
+    assert [e for e in page.js_errors[errors:] if "400" not in e] == []
+    del page.js_errors[errors:]  # the browser logs the page's own 400 status
     free = db.session.scalar(
         select(Question.id).where(Question.id.not_in([i.question_id for i in quiz.items]))
     )
@@ -128,6 +150,9 @@ def test_student_pages_have_no_axe_violations(page, server_url):
     scan = Scanner(page, server_url)
     _login(page, server_url, "student@example.com")
     scan.visit("/study/progress", "progress, empty")
+    page.set_viewport_size(VIEWPORTS[1])
+    page.click("[data-menu-toggle]")
+    scan.scan("progress, main menu open (on a phone)")
     scan.visit("/study/mistakes", "my mistakes, none")
 
     seen: set[str] = set()
@@ -202,6 +227,9 @@ def test_instructor_pages_have_no_axe_violations(page, server_url):
     _login(page, server_url, "teacher@example.com")
     scan.visit("/teach/", "classes")
     scan.visit(f"/teach/courses/{course}", "class page")
+    page.locator("button", has_text="Password reset link").first.click()
+    page.wait_for_selector("[data-testid=reset-url]")
+    scan.scan("password reset link")
     scan.visit(f"/teach/courses/{course}/assignments/new", "new quiz")
     page.fill("#title", "")
     page.click("#create-quiz")

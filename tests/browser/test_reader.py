@@ -22,6 +22,7 @@ def test_follow_a_question_to_its_sentence(page, server_url, artifacts):
 
 def test_reader_lists_questions_of_a_cited_sentence(page, server_url, artifacts):
     page.goto(server_url + "/essay")
+    page.click("text=Show cited sentences")
     page.locator("a.cite").first.click()
     page.wait_for_url("**/questions?sentence=*")
     assert page.locator("figure.source blockquote").first.is_visible()  # the sentence itself

@@ -56,7 +56,8 @@ def _answer_with_keys(page, right: bool) -> str:
     elif kind == "matching":
         key = dict(item.answer)
         for left in item.options["left"]:
-            keyboard.type(key[left])  # type-ahead picks the option in a focused select
+            letter = "ABCDEFGH"[item.options["right"].index(key[left])]
+            keyboard.type(letter)  # type-ahead picks the option in a focused select
             keyboard.press("Tab")
         keyboard.press("Shift+Tab")
         keyboard.press("Enter")

@@ -381,7 +381,7 @@ def test_settings_are_saved(client, auth, student):
         ("rollover_hour", "-1", "between 0 and 23"),
         ("new_cards_per_day", "-3", "between 0 and 500"),
         ("new_cards_per_day", "9999", "between 0 and 500"),
-        ("timezone", "Mars/Olympus", "Not a valid choice"),
+        ("timezone", "Mars/Olympus", "Choose a time zone from the list"),
     ],
 )
 def test_settings_are_validated(client, auth, student, field, value, message):

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 from typing import Any
-from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,7 +12,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
-    SelectField,
     StringField,
 )
 from wtforms.validators import (
@@ -22,6 +20,7 @@ from wtforms.validators import (
     EqualTo,
     Length,
     NumberRange,
+    Optional,
     StopValidation,
     ValidationError,
 )
@@ -29,7 +28,7 @@ from wtforms.validators import (
 from studyapp.core.passwords import MAX_LENGTH as MAX_PASSWORD
 from studyapp.core.passwords import MIN_LENGTH as MIN_PASSWORD
 from studyapp.core.passwords import password_problem
-from studyapp.web.choices import options
+from studyapp.core.timezones import DEFAULT_ZONE, canonical_zone, zones
 from studyapp.web.validators import PlainText
 
 
@@ -53,6 +52,52 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(
+        "New password",
+        validators=[DataRequired(), _UsablePassword()],
+        description=(
+            f"At least {MIN_PASSWORD} characters, not a common password. "
+            "A passphrase of several words is best."
+        ),
+    )
+    confirm = PasswordField(
+        "Repeat new password", validators=[DataRequired(), EqualTo("new", "Passwords differ.")]
+    )
+
+    def __init__(self, *args: Any, account_email: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email  # the new password may not be the address
+
+
+def _zone_name(value: str | None) -> str | None:
+    """A typed zone in its proper spelling ("asia/seoul" -> "Asia/Seoul"); other text as typed."""
+    if isinstance(value, str):
+        return canonical_zone(value) or value.strip()
+    return value
+
+
+def _known_zone(form: object, field: Field) -> None:
+    if field.data not in zones():
+        raise ValidationError(
+            "Choose a time zone from the list: a region and a city, such as Europe/Berlin."
+        )
+
+
+class TimeZoneField(StringField):
+    """A time zone, typed with the browser's suggestions (the field macro adds a datalist)."""
+
+    def __init__(self, label: str, *, detect: bool = False, **kwargs: Any) -> None:
+        # app.js fills an empty field with the browser's zone (detect), or offers it.
+        render_kw = {"autocomplete": "off", "spellcheck": "false"}
+        render_kw["data-detect-timezone" if detect else "data-offer-timezone"] = ""
+        validators = [*kwargs.pop("validators", []), Length(max=64), PlainText(), _known_zone]
+        super().__init__(
+            label, filters=[_zone_name], validators=validators, render_kw=render_kw, **kwargs
+        )
+        self.suggestions = zones()
+
+
 class SignupForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80), PlainText()])
     email = EmailField(
@@ -70,6 +115,13 @@ class SignupForm(FlaskForm):
     )
     confirm = PasswordField(
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
+    )
+    timezone = TimeZoneField(
+        "Time zone",
+        detect=True,
+        validators=[Optional()],
+        description=f"Taken from your browser; change it if it is wrong (left empty: "
+        f"{DEFAULT_ZONE}). Due dates and your study days follow it.",
     )
 
 
@@ -94,17 +146,11 @@ class PasswordForm(FlaskForm):
         self.account_email = account_email  # the new password may not be the address
 
 
-_ZONES = sorted(available_timezones())
-
-
-def _valid_zone(form: object, field: SelectField) -> None:
-    if field.data not in _ZONES:
-        raise ValidationError("Choose a time zone from the list.")
-
-
 class SettingsForm(FlaskForm):
-    timezone = SelectField(
-        "Time zone", choices=options((z, z) for z in _ZONES), validators=[_valid_zone]
+    timezone = TimeZoneField(
+        "Time zone",
+        validators=[DataRequired("Choose a time zone.")],
+        description="Type part of the name to search, such as Seoul or Berlin.",
     )
     rollover_hour = IntegerField(
         "New day starts at (hour)",

@@ -14,11 +14,19 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from studyapp.core.timezones import DEFAULT_ZONE
+from studyapp.db import utcnow
 from studyapp.extensions import db, limiter
 from studyapp.services import ServiceError, accounts
 from studyapp.web.auth import bp
 from studyapp.web.auth.devices import current_device, remember_device
-from studyapp.web.auth.forms import LoginForm, PasswordForm, SettingsForm, SignupForm
+from studyapp.web.auth.forms import (
+    LoginForm,
+    PasswordForm,
+    ResetPasswordForm,
+    SettingsForm,
+    SignupForm,
+)
 from studyapp.web.auth.limits import client_address, describe_wait, login_limits, login_scopes
 from studyapp.web.safety import safe_next
 
@@ -59,7 +67,12 @@ def signup():
     if form.validate_on_submit():
         try:
             g.signup_hashed = True
-            accounts.sign_up(form.email.data, form.name.data, form.password.data)
+            accounts.sign_up(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                form.timezone.data or DEFAULT_ZONE,
+            )
         except ServiceError as exc:
             form.email.errors = [*form.email.errors, str(exc)]
         else:
@@ -149,3 +162,32 @@ def change_password():
     return render_template(
         "auth/settings.html", form=SettingsForm(obj=user), password_form=password_form
     ), 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password with a one-time link from an instructor or the command line."""
+    secret_key = current_app.config["SECRET_KEY"]
+    try:
+        user = accounts.account_for_reset(token, secret_key=secret_key, now=utcnow())
+    except ServiceError as exc:
+        return render_template("auth/reset.html", form=None, problem=str(exc)), 400
+    form = ResetPasswordForm(account_email=user.email)
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.new.data, secret_key=secret_key, now=utcnow())
+        except ServiceError as exc:
+            form.new.errors = [str(exc)]
+        else:
+            db.session.commit()
+            login_limits().succeeded(login_scopes(user.email, None)[0])
+            logout_user()
+            session.clear()
+            session["login_email"] = user.email
+            flash(
+                "Your new password is set, and every session of this account has ended. "
+                "Log in with the new password.",
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, user=user)

@@ -12,7 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -29,7 +38,7 @@ from studyapp.models import (
     User,
     Visibility,
 )
-from studyapp.services import ServiceError, gradebook
+from studyapp.services import ServiceError, accounts, gradebook
 from studyapp.services import assignments as quiz
 from studyapp.services import courses as classes
 from studyapp.services.bank import (
@@ -171,6 +180,30 @@ def remove_student(course_id: int, user_id: int):
     if ActionForm().validate_on_submit() and classes.remove_student(c, user_id):
         flash("Student removed from the class. Their past attempts stay on record.", "success")
     return redirect(url_for("instructor.course", course_id=c.id))
+
+
+@bp.post("/courses/<int:course_id>/students/<int:user_id>/reset-link")
+def reset_link(course_id: int, user_id: int):
+    """A one-time link that sets a new password, for a student of this class only."""
+    c = _course(course_id)
+    student = classes.roster_student(c, user_id)
+    if student is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("instructor.course", course_id=c.id))
+    now = utcnow()
+    try:
+        token = accounts.reset_token(student, secret_key=current_app.config["SECRET_KEY"], now=now)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("instructor.course", course_id=c.id))
+    return render_template(
+        "instructor/reset_link.html",
+        c=c,
+        student=student,
+        url=url_for("auth.reset_password", token=token, _external=True),
+        expires=now + accounts.RESET_LINK_LIFETIME,
+    )
 
 
 # --- building a quiz ------------------------------------------------------------------------
