@@ -100,7 +100,7 @@ def browse():
     if words:
         # The bank is small: search it here. A key the page hides is never searched.
         found = db.session.scalars(stmt).all()
-        keyless = _hidden([row.id for row in found])
+        keyless = visibility.held_among([row.id for row in found], utcnow(), _viewer())
         found = [
             row
             for row in found
