@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import delete
 
@@ -67,3 +68,30 @@ def on_own_facts(item: CoreQuestion, tag: str) -> CoreQuestion:
     """A copy of ``item`` testing facts of its own, shared with no other question."""
     facts = tuple(f"{f}~{item.id}~{tag}" for f in item.fact_ids)
     return replace(item, id=make_id(item.type, facts, tag), fact_ids=facts)
+
+
+def sibling_on(item: CoreQuestion, fact_ids: Iterable[str], tag: str) -> CoreQuestion:
+    """A question of ``item``'s kind on these facts (a sibling of their questions), worded in
+    its own way: its prompt, options, key and explanation are shown by no other question."""
+    facts = tuple(fact_ids)
+    return replace(
+        item,
+        id=make_id(item.type, facts, tag),
+        fact_ids=facts,
+        prompt=_marked(item.prompt, tag),
+        options=_marked(item.options, tag),
+        answer=_marked(item.answer, tag),
+        accept=_marked(item.accept, tag),
+        explanation=_marked(item.explanation, tag),
+    )
+
+
+def _marked(value: Any, tag: str) -> Any:
+    """Every text in ``value`` (a text, or tuples and dicts of them) starting with ``[tag]``."""
+    if isinstance(value, str):
+        return f"[{tag}] {value}"
+    if isinstance(value, tuple):
+        return tuple(_marked(v, tag) for v in value)
+    if isinstance(value, dict):
+        return {k: _marked(v, tag) for k, v in value.items()}
+    return value  # a true-or-false key, or no options

@@ -165,10 +165,10 @@ def test_weakest_facts_are_at_most_ten(app, student):
     assert len(found) == 10
 
 
-def test_ready_for_a_quiz(client, auth, student):
+def test_ready_for_a_quiz(client, auth, request, student):
     """Readiness counts the quiz's facts, each ready when some card on it (the quiz's own
     questions are not studied while it is open) is predicted to be recalled at the close."""
-    qids, facts = _quiz_facts(4)
+    qids, facts = _quiz_facts(request, 4)
     close = NOW + timedelta(days=3)
     make_open_quiz(student, qids, opens=NOW - timedelta(days=1), closes=close, title="Midterm")
     others = [db.session.get(Question, sorted(o)[0]) for o in facts.values()]

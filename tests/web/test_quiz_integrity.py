@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 
 from studyapp.extensions import db
 from studyapp.models import Question, QuestionFact, Review, ReviewMode, Visibility
-from studyapp.services import ServiceError, progress, study, visibility
+from studyapp.services import ServiceError, bank, progress, study, visibility
 from studyapp.services import assignments as quiz
+from studyapp.services.bank import core_question
 from tests.conftest import make_user
+from tests.web.bankkit import add_questions, sibling_on
 from tests.web.helpers import answer_fields
 from tests.web.quizkit import (
     NOW,
@@ -29,16 +31,23 @@ from tests.web.quizkit import (
     make_quiz,
     make_quiz_of,
     right,
-    siblings_of,
     wrong,
 )
 
 HIDDEN_NOTE = "while a quiz on this question is open"
 
 
-def _sibling(question_ids: list[str], qtype: str = "short_answer") -> str:
-    """A question outside the quiz, of ``qtype``, that tests one of the quiz's facts."""
-    return next(q for q in siblings_of(question_ids) if item(q).type == qtype)
+def _sibling(request, question_ids: list[str], qtype: str = "short_answer") -> str:  # type: ignore[no-untyped-def]
+    """A question outside the quiz, of ``qtype``, that tests one of the quiz's facts: added for
+    the test (the bank may have none), with a key and explanation no other question shows."""
+    model = next(q for q in _usable() if q.type == qtype)
+    facts = item(question_ids[0]).fact_ids
+    (row,) = add_questions(request, [sibling_on(core_question(model), facts, f"on-quiz-{qtype}")])
+    return row.id
+
+
+def _usable() -> list[Question]:
+    return list(db.session.scalars(bank.usable_questions_query().order_by(Question.id)))
 
 
 def _answer(user, qid: str, at, request_id: str, mode=ReviewMode.STUDY, correct=True):  # type: ignore[no-untyped-def]
@@ -76,11 +85,13 @@ def in_progress(app, instructor, student):  # type: ignore[no-untyped-def]
 # --- the rule -----------------------------------------------------------------------------
 
 
-def test_an_open_quiz_holds_its_own_questions_and_while_taken_its_facts(app, instructor, student):
+def test_an_open_quiz_holds_its_own_questions_and_while_taken_its_facts(
+    app, instructor, request, student
+):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["multiple_choice"])
     ids = [aq.question_id for aq in a.items]
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     other = make_user(name="Fresh Account")
     everyone = (None, other, student)
     # Open, nobody taking it: its own questions are held, its facts are open for study.
@@ -98,21 +109,21 @@ def test_an_open_quiz_holds_its_own_questions_and_while_taken_its_facts(app, ins
     assert visibility.held_among([*ids, sibling], closed, None) == set()
 
 
-def test_an_open_book_quiz_holds_only_its_own_questions(app, instructor, student):
+def test_an_open_book_quiz_holds_only_its_own_questions(app, instructor, request, student):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["multiple_choice"], closed_book=False)
     ids = [aq.question_id for aq in a.items]
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     quiz.start_attempt(a, student, NOW)
     assert visibility.held_among([*ids, sibling], NOW, student) == set(ids)
     assert _answer(student, sibling, NOW, "homework").verdict.correct
 
 
 def test_held_facts_come_back_at_the_deadline_even_before_the_attempt_is_closed(
-    in_progress, student
+    in_progress, request, student
 ):
     _, attempt, ids = in_progress
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     after = attempt.deadline + quiz.GRACE + timedelta(seconds=1)
     assert visibility.held_among([sibling], after, None) == set()
 
@@ -120,9 +131,9 @@ def test_held_facts_come_back_at_the_deadline_even_before_the_attempt_is_closed(
 # --- answering and studying ---------------------------------------------------------------
 
 
-def test_nobody_gets_a_held_question_graded(in_progress, student):
+def test_nobody_gets_a_held_question_graded(in_progress, request, student):
     _, attempt, ids = in_progress
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     fresh = make_user(name="Fresh Account")
     for who in (student, fresh):
         for qid in (ids[0], sibling):
@@ -137,12 +148,12 @@ def test_nobody_gets_a_held_question_graded(in_progress, student):
 
 
 def test_the_queue_skips_held_cards_for_every_student_then_brings_them_back(
-    app, instructor, student
+    app, instructor, request, student
 ):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["multiple_choice"])
     ids = [aq.question_id for aq in a.items]
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     outsider = make_user(name="Not In The Class")
     month_ago = NOW - timedelta(days=30)
     for who in (student, outsider):
@@ -157,18 +168,21 @@ def test_the_queue_skips_held_cards_for_every_student_then_brings_them_back(
     assert study.next_card(outsider, NOW + timedelta(minutes=1)).question_id == sibling
 
 
-def test_practice_mistakes_and_flashcards_leave_held_questions_out(app, instructor, student):
+def test_practice_mistakes_and_flashcards_leave_held_questions_out(
+    app, instructor, request, student
+):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["multiple_choice"])
     ids = [aq.question_id for aq in a.items]
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     _answer(student, sibling, NOW - timedelta(days=1), "wrong-before", correct=False)
     assert [q.id for q in study.mistake_questions(student, NOW)] == [sibling]
     attempt = quiz.start_attempt(a, student, NOW)
     held = visibility.held_among(db.session.scalars(select(Question.id)), NOW)
     assert {*ids, sibling} <= held
-    chosen = study.practice_questions(now=NOW, count=50)
-    assert len(chosen) == 50 and not {q.id for q in chosen} & held
+    gradable = {q.id for q in _usable() if q.type in bank.graded_types()}
+    chosen = study.practice_questions(now=NOW, count=len(gradable))
+    assert {q.id for q in chosen} == gradable - held  # every other question, no held one
     assert study.mistake_questions(student, NOW) == []
     assert not set(study.flashcard_deck(now=NOW)) & {*ids, sibling}
     quiz.finish_attempt(attempt.id, NOW + timedelta(minutes=1))
@@ -176,10 +190,10 @@ def test_practice_mistakes_and_flashcards_leave_held_questions_out(app, instruct
 
 
 def test_pages_hold_back_for_a_visitor_a_fresh_account_and_the_student(
-    in_progress, client, auth, student
+    in_progress, client, auth, request, student
 ):
     a, attempt, ids = in_progress
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     explanation = _explanation(sibling)
     fact = db.session.scalars(
         select(QuestionFact.fact_id).where(QuestionFact.question_id == sibling)
@@ -215,10 +229,10 @@ def test_pages_hold_back_for_a_visitor_a_fresh_account_and_the_student(
     assert explanation in client.get(f"/questions/{sibling}").get_data(as_text=True)
 
 
-def test_old_feedback_on_a_held_question_waits(app, client, auth, instructor, student):
+def test_old_feedback_on_a_held_question_waits(app, client, auth, instructor, request, student):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["multiple_choice"])
-    sibling = _sibling([aq.question_id for aq in a.items])
+    sibling = _sibling(request, [aq.question_id for aq in a.items])
     earlier = _answer(student, sibling, NOW - timedelta(days=1), "before-quiz")
     mine = _answer(student, a.items[0].question_id, NOW - timedelta(days=1), "quiz-item")
     auth.login(student.email)
@@ -237,19 +251,20 @@ def test_old_feedback_on_a_held_question_waits(app, client, auth, instructor, st
 # --- POST /study/answer reveals or replays nothing held -----------------------------------
 
 
-def _explain_with_sibling() -> tuple[str, str]:
-    """An explain item and a gradable question on the same fact."""
-    for explain in db.session.scalars(select(Question).where(Question.type == "explain")):
-        others = [q for q in siblings_of([explain.id]) if item(q).type in quiz.QUIZ_TYPES]
-        if others:
-            return explain.id, others[0]
-    raise AssertionError("the bank has no explain item sharing a fact with a gradable one")
+def _explain_with_sibling(request) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """An explain item and a gradable question on the same fact (added for the test)."""
+    explain = next(q for q in _usable() if q.type == "explain")
+    model = next(q for q in _usable() if q.type in bank.graded_types())
+    (gradable,) = add_questions(
+        request, [sibling_on(core_question(model), explain.fact_ids, "beside-explain")]
+    )
+    return explain.id, gradable.id
 
 
 def test_an_explain_items_model_answer_is_not_revealed_during_an_attempt(
-    app, client, auth, instructor, student
+    app, client, auth, instructor, request, student
 ):
-    explain, quizzed = _explain_with_sibling()
+    explain, quizzed = _explain_with_sibling(request)
     course = make_course(instructor, [student])
     a = make_quiz_of(course, [quizzed])
     model = str(escape(item(explain).answer.split("\n")[0]))
@@ -280,16 +295,16 @@ def test_an_explain_items_model_answer_is_not_revealed_during_an_attempt(
     assert _reviews() == 0
 
 
-def test_reusing_a_request_id_replays_no_held_key(app, client, auth, instructor, student):
+def test_reusing_a_request_id_replays_no_held_key(app, client, auth, instructor, request, student):
     course = make_course(instructor, [student])
     ids = quiz.draw_questions(count=3, types=["multiple_choice"], seed=3)
-    sibling = _sibling(ids)
+    sibling = _sibling(request, ids)
     first = _answer(student, sibling, NOW - timedelta(days=1), "studied-before")
     key = first.verdict.expected
     a = make_quiz_of(course, ids)
     quiz.start_attempt(a, student, NOW)
     auth.login(student.email)
-    for qid in (sibling, ids[0], _sibling(ids, "true_false")):
+    for qid in (sibling, ids[0], _sibling(request, ids, "true_false")):
         replay = client.post(
             "/study/answer",
             data={

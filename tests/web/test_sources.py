@@ -179,7 +179,7 @@ def test_practice_and_mistakes_results_show_every_source(cited, client, auth, st
 
 
 def test_flashcard_back_shows_every_source(cited, client, auth, student):
-    deck = study.flashcard_deck(fact_id=cited.fact_id)
+    deck = study.flashcard_deck(now=utcnow(), fact_id=cited.fact_id)
     i = deck.index(cited.question_id)
     auth.login(student.email)
     front = client.get(f"/study/flashcards?fact={cited.fact_id}&i={i}").get_data(as_text=True)

@@ -392,28 +392,33 @@ def test_retired_and_dropped_questions_are_never_shown(app, student):
 # --- open quizzes ---------------------------------------------------------------------------
 
 
-def _quiz_facts(n: int, qtype: str = "multiple_choice") -> tuple[list[str], dict[str, set[str]]]:
-    """``n`` questions of one type on different facts that other questions test too, and each
-    fact's other usable questions (the quiz's facts reach study through those)."""
+def _quiz_facts(  # type: ignore[no-untyped-def]
+    request, n: int, qtype: str = "multiple_choice"
+) -> tuple[list[str], dict[str, set[str]]]:
+    """``n`` questions of one type on different facts, with two more questions added on each
+    of those facts, and each fact's other usable questions on it alone (the quiz's facts reach
+    study through those)."""
+    chosen: dict[str, Question] = {}  # fact -> the quiz's question on it
+    for q in _questions(qtype):
+        if q.usable and len(q.fact_ids) == 1 and len(chosen) < n:
+            chosen.setdefault(q.fact_ids[0], q)
+    assert len(chosen) == n
+    add_questions(
+        request,
+        [twin_of(core_question(q), f"other-{k}") for q in chosen.values() for k in (1, 2)],
+    )
     by_fact: dict[str, set[str]] = {}  # questions on one fact only (no matching, no ordering)
     for q in _questions():
-        if len(q.fact_ids) == 1:
+        if q.usable and len(q.fact_ids) == 1:
             by_fact.setdefault(q.fact_ids[0], set()).add(q.id)
-    chosen: list[str] = []
-    facts: dict[str, set[str]] = {}
-    for q in _questions(qtype):
-        fact = q.fact_ids[0]
-        if fact not in facts and len(by_fact.get(fact, ())) >= 3 and len(chosen) < n:
-            chosen.append(q.id)
-            facts[fact] = by_fact[fact] - {q.id}
-    assert len(chosen) == n
-    return chosen, facts
+    facts = {fact: by_fact[fact] - {q.id} for fact, q in chosen.items()}
+    return [q.id for q in chosen.values()], facts
 
 
-def test_quiz_facts_come_first_among_new_cards_through_other_questions(app, student):
+def test_quiz_facts_come_first_among_new_cards_through_other_questions(app, request, student):
     student.new_cards_per_day = 1
     db.session.commit()
-    qids, facts = _quiz_facts(3)
+    qids, facts = _quiz_facts(request, 3)
     make_open_quiz(student, qids, opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=5))
     covered = set()
     for i in range(3):
@@ -430,10 +435,10 @@ def test_quiz_facts_come_first_among_new_cards_through_other_questions(app, stud
     assert not set(db.session.get(Question, view.question_id).fact_ids) & set(facts)
 
 
-def test_a_quiz_brings_one_question_per_fact_not_all_of_them(app, student):
+def test_a_quiz_brings_one_question_per_fact_not_all_of_them(app, request, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    (qid,), facts = _quiz_facts(1)
+    (qid,), facts = _quiz_facts(request, 1)
     make_open_quiz(student, [qid], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=5))
     view = study.next_card(student, NOW)
     assert view.kind == "exam" and view.question_id != qid
@@ -442,10 +447,10 @@ def test_a_quiz_brings_one_question_per_fact_not_all_of_them(app, student):
     assert study.next_card(student, NOW + timedelta(minutes=1)) is None
 
 
-def test_an_open_quizs_own_questions_are_never_studied(app, student):
+def test_an_open_quizs_own_questions_are_never_studied(app, request, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    (qid,), facts = _quiz_facts(1)
+    (qid,), facts = _quiz_facts(request, 1)
     q = db.session.get(Question, qid)
     make_card(student, q, due=NOW - timedelta(days=1))  # due, and studied before the quiz
     quiz = make_open_quiz(
@@ -458,10 +463,10 @@ def test_an_open_quizs_own_questions_are_never_studied(app, student):
     assert study.next_card(student, NOW).question_id == qid
 
 
-def test_quiz_pulls_a_card_forward_so_it_is_recalled_at_the_close(app, student):
+def test_quiz_pulls_a_card_forward_so_it_is_recalled_at_the_close(app, request, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    (qid,), facts = _quiz_facts(1)
+    (qid,), facts = _quiz_facts(request, 1)
     other = db.session.get(Question, sorted(next(iter(facts.values())))[0])
     # Scheduled for a lower target than today's 90% (due in 20 days), stability 5 days, last
     # seen 6 days ago: predicted recall is already below 90% and lower still at the close.
@@ -474,10 +479,10 @@ def test_quiz_pulls_a_card_forward_so_it_is_recalled_at_the_close(app, student):
     assert (view.kind, view.exam, view.due_count) == ("exam", "Quiz 1", 1)
 
 
-def test_quiz_pulls_forward_only_when_recall_would_drop_before_the_close(app, student):
+def test_quiz_pulls_forward_only_when_recall_would_drop_before_the_close(app, request, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    (qid,), facts = _quiz_facts(1)
+    (qid,), facts = _quiz_facts(request, 1)
     other = db.session.get(Question, sorted(next(iter(facts.values())))[0])
     last = NOW - timedelta(days=2)
     make_card(student, other, due=NOW + timedelta(days=20), stability=5.0, last_review=last)
@@ -486,10 +491,10 @@ def test_quiz_pulls_forward_only_when_recall_would_drop_before_the_close(app, st
     assert study.next_card(student, NOW + timedelta(days=4)).question_id == other.id
 
 
-def test_quiz_far_enough_ahead_changes_nothing(app, student):
+def test_quiz_far_enough_ahead_changes_nothing(app, request, student):
     student.new_cards_per_day = 0
     db.session.commit()
-    (qid,), facts = _quiz_facts(1)
+    (qid,), facts = _quiz_facts(request, 1)
     other = db.session.get(Question, sorted(next(iter(facts.values())))[0])
     make_card(student, other, due=NOW + timedelta(days=3), stability=60.0)
     make_open_quiz(student, [qid], opens=NOW - timedelta(days=1), closes=NOW + timedelta(days=2))

@@ -28,9 +28,10 @@ from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Question, QuestionFact, Review, ReviewMode
 from studyapp.services import assignments as quiz
-from studyapp.services import study
-from studyapp.services.bank import essay
+from studyapp.services import bank, study
+from studyapp.services.bank import core_question, essay
 from tests.conftest import PASSWORD, make_user
+from tests.web.bankkit import add_questions, sibling_on
 from tests.web.helpers import answer_fields
 from tests.web.quizkit import item, make_course, make_quiz_of, right, siblings_of, wrong
 
@@ -110,13 +111,22 @@ def _needles(
     return [re.compile(p, re.IGNORECASE) for p in patterns if p]
 
 
-def _explain_and_sibling() -> tuple[str, str]:
-    """An explain item and a gradable question on one of its facts."""
-    for explain in db.session.scalars(select(Question.id).where(Question.type == "explain")):
-        others = [q for q in siblings_of([explain]) if item(q).type in quiz.QUIZ_TYPES]
-        if others:
-            return explain, others[0]
-    raise AssertionError("no explain item shares a fact with a gradable question")
+def _usable() -> list[Question]:
+    return list(db.session.scalars(bank.usable_questions_query().order_by(Question.id)))
+
+
+def _siblings_added(request, quiz_ids: list[str], explain: Question) -> None:  # type: ignore[no-untyped-def]
+    """Questions on the quiz's facts, added for the test (the bank may have few or none): one of
+    every gradable kind, in turn on each quiz question's facts, each with a key and explanation
+    no other question shows (so a leak of either is found on any page)."""
+    models = {q.type: q for q in reversed(_usable())}  # the first of each kind
+    kinds = [kind for kind in bank.graded_types() if kind in models]
+    added = [
+        sibling_on(core_question(models[kind]), item(quiz_ids[k % 4]).fact_ids, f"sweep-{kind}")
+        for k, kind in enumerate(kinds)
+    ]
+    add_questions(request, added)
+    assert len(kinds) > 1 and {explain.id, *(q.id for q in added)} <= set(siblings_of(quiz_ids))
 
 
 def _login(app, user):  # type: ignore[no-untyped-def]
@@ -128,7 +138,7 @@ def _login(app, user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def scene(app, instructor):  # type: ignore[no-untyped-def]
+def scene(app, request, instructor):  # type: ignore[no-untyped-def]
     """A closed-book quiz (marks and answers: never, two attempts) that opened an hour ago.
 
     Yesterday, before it opened, the student and a classmate studied and practised its
@@ -139,16 +149,21 @@ def scene(app, instructor):  # type: ignore[no-untyped-def]
     classmate = make_user(name="Classmate")
     fresh = make_user(name="Fresh Account")
     course = make_course(instructor, [student, classmate])
-    explain, quizzed = _explain_and_sibling()
     drawn = quiz.draw_questions(count=6, types=["short_answer", "cloze", "true_false"], seed=11)
-    facts_of = {q: set(item(q).fact_ids) for q in [quizzed, *drawn]}
-    quiz_ids = [quizzed]
+    # An explain item and a gradable question on its fact, which the quiz holds.
+    explain = next(q for q in _usable() if q.type == "explain")
+    model = next(q for q in _usable() if q.type in bank.graded_types())
+    (quizzed,) = add_questions(
+        request, [sibling_on(core_question(model), explain.fact_ids, "beside-explain")]
+    )
+    facts_of = {q: set(item(q).fact_ids) for q in [quizzed.id, *drawn]}
+    quiz_ids = [quizzed.id]
     for q in drawn:
         if len(quiz_ids) < 4 and not any(facts_of[q] & facts_of[o] for o in quiz_ids):
             quiz_ids.append(q)
     assert len(quiz_ids) == 4
+    _siblings_added(request, quiz_ids, explain)
     siblings = siblings_of(quiz_ids)
-    assert explain in siblings
     yesterday = now - timedelta(days=1)
     old_answers: dict[str, list[tuple[str, str]]] = {"student": [], "classmate": []}
     for name, who in (("student", student), ("classmate", classmate)):
