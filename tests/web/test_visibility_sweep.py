@@ -221,6 +221,7 @@ def scene(app, request, instructor):  # type: ignore[no-untyped-def]
             "assignment_id": [a.id],
             "course_id": [course.id],
             "user_id": [student.id],
+            "token": ["not-a-reset-token"],
         },
         quiz_reviews=quiz_reviews,
         old_answers=old_answers,
