@@ -107,6 +107,10 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
                 ("q2", "2.1.1", 0),
                 ("q2", "3.2.1", 1),
             ]
+            # 0006 numbers answers saved before numbering 0: any numbered save replaces them
+            answer = conn.execute(sa.text("SELECT response, seq FROM attempt_answer")).one()
+            assert json.loads(answer[0]) if isinstance(answer[0], str) else answer[0] == ["B", "A"]
+            assert answer[1] == 0
         with db.engine.connect() as connection:
             assert _diff(connection) == []
         db.engine.dispose()
