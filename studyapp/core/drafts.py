@@ -8,6 +8,7 @@ newer answer. A form posted without a number (no JavaScript) is the newest at it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 MAX_DIGITS = 15  # a millisecond clock fits until the year 33658
@@ -39,3 +40,11 @@ def wins(incoming: int, stored: int | None) -> bool:
 def millis(moment: datetime) -> int:
     """A moment as milliseconds since the Unix epoch (the script's ``Date.now()`` scale)."""
     return int(moment.timestamp() * 1000)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: how many answers now stand as sent, and which were older than stored."""
+
+    count: int
+    kept: tuple[str, ...]  # question ids whose stored answer is newer (left unchanged)

@@ -427,20 +427,12 @@ def saved_drafts(attempt: Attempt) -> dict[str, tuple[Any, int]]:
     }
 
 
-@dataclass(frozen=True)
-class Saved:
-    """What a save did: how many answers now stand as sent, and which were older than stored."""
-
-    count: int
-    kept: tuple[str, ...]  # question ids whose stored answer is newer (left unchanged)
-
-
 def save_answers(
     attempt: Attempt,
     responses: dict[str, Any],
     now: datetime,
     seqs: dict[str, int] | None = None,
-) -> Saved:
+) -> drafts.Saved:
     """Autosave: keep the newest answer to each question, only while the attempt is open.
 
     Each answer may carry its number (``seqs``, see core.drafts); one without is the newest at
@@ -518,7 +510,7 @@ def save_answers(
         else:
             kept.append(qid)
     db.session.commit()
-    return Saved(count, tuple(kept))
+    return drafts.Saved(count, tuple(kept))
 
 
 def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> bool:

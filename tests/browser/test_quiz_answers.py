@@ -171,3 +171,27 @@ def test_the_submit_warning_counts_the_whole_attempt(page, server_url, app):
     _until(page, lambda: len(messages) == 2, "the second warning")
     assert messages[-1].startswith("1 of 4 questions is unanswered.")
     assert page.js_errors == []
+
+
+def test_a_practice_quiz_keeps_its_set_and_answers_on_reload(page, server_url, app):
+    student = make_user(name="Pat")
+    _login(page, server_url, student.email)
+    page.goto(server_url + "/study/practice?types=multiple_choice&count=5")
+    page.wait_for_selector("#practice-form")
+    dealt = page.locator("input[name=question_ids]").input_value()
+    one, two = (page.locator(f"[data-question='{n}']").get_attribute("data-prefix") for n in (1, 2))
+    page.check(f"input[name='{one}choice'][value='2']")
+    page.wait_for_selector("[data-save-state].saved")
+    page.route("**/save", lambda route: route.abort())  # the next change never leaves the page
+    page.check(f"input[name='{two}choice'][value='1']")
+    page.reload()
+    page.unroute("**/save")
+    assert page.locator("input[name=question_ids]").input_value() == dealt  # the same set
+    assert page.locator(f"input[name='{one}choice'][value='2']").is_checked()
+    assert page.locator(f"input[name='{two}choice'][value='1']").is_checked()
+    page.click("text=Submit answers")
+    page.wait_for_selector("[data-testid=score]")
+    assert page.locator(".question-item").count() == 5
+    page.goto(server_url + "/study/practice")
+    assert page.locator("#practice-form").count() == 0  # finished: the setup page again
+    assert page.js_errors == []

@@ -8,7 +8,7 @@ nothing on them points at the question elsewhere in the app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +17,6 @@ from flask_login import current_user, login_required
 
 from studyapp.core import drafts
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import get_kind
-from studyapp.core.questions.kinds import ResponseError
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, AttemptState
@@ -26,6 +24,7 @@ from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, essay, questions_by_ids
 from studyapp.services.gradebook import attempt_detail
+from studyapp.web.drafts import PageAnswers, read_answers
 from studyapp.web.quiz import bp
 from studyapp.web.quiz.forms import AttemptForm, JoinForm, StartForm
 
@@ -133,50 +132,12 @@ def _items(attempt: Attempt) -> list[tuple[str, CoreQuestion]]:
     return out
 
 
-def read_draft(item: CoreQuestion, form: Any, prefix: str) -> tuple[bool, Any]:
-    """(present, response): what the page holds for one question, complete or not.
-
-    Unlike a study answer, a quiz draft may be partial (three of five pairs matched) or cleared
-    (an emptied text box): it is saved as it is, so a reload shows exactly what was there. The
-    question's kind says how (``parse_draft``); ResponseError when it cannot be saved as it is.
-    """
-    return get_kind(item.type).parse_draft(form, item, prefix)
-
-
-@dataclass
-class PageAnswers:
-    """What a posted page holds: responses and their numbers by bank id, and what was refused."""
-
-    responses: dict[str, Any] = field(default_factory=dict)
-    seqs: dict[str, int] = field(default_factory=dict)
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (question number, message)
-
-
 def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> PageAnswers:
-    """The answers on the posted page (fields named by position), each with its number if sent.
-
-    An answer that cannot be saved as it is (two events at one position) is refused with a
-    message and left out; the others are read.
-    """
-    page = PageAnswers()
-    for n, (qid, item) in enumerate(items, 1):
-        prefix = f"q-{n}-"
-        if not any(key.startswith(prefix) for key in form):
-            continue  # not on this page
-        try:
-            seq = drafts.parse_sequence(form.get(prefix + "seq"))
-            present, response = read_draft(item, form, prefix)
-        except (ResponseError, drafts.SequenceError) as exc:
-            page.refused.append((n, f"Question {n}: {exc} That answer was not saved."))
-            continue
-        if present:
-            page.responses[qid] = response
-            if seq is not None:
-                page.seqs[qid] = seq
-    return page
+    """The answers on the posted page: its fields are named by position (``q-<n>-``)."""
+    return read_answers(((n, qid, f"q-{n}-", item) for n, (qid, item) in enumerate(items, 1)), form)
 
 
-def _save(attempt: Attempt, page: PageAnswers, now: datetime) -> quiz.Saved:
+def _save(attempt: Attempt, page: PageAnswers, now: datetime) -> drafts.Saved:
     return quiz.save_answers(attempt, page.responses, now, page.seqs)
 
 
