@@ -67,7 +67,9 @@ def _save_and_next(page, n: int) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector(f"#q{n + 1}")
 
 
-def test_the_newest_answer_survives_a_reload_at_any_moment_of_a_save(page, server_url, app):
+def test_the_newest_answer_survives_a_reload_at_any_moment_of_a_save(
+    page, server_url, app, artifacts
+):
     ids = _quiz(page, server_url, multiple_choice=4, ordering=1)
     state = {"mode": "pass"}
     held, delayed = [], []
@@ -137,6 +139,7 @@ def test_the_newest_answer_survives_a_reload_at_any_moment_of_a_save(page, serve
     order = item(ids[4])
     assert page.locator("#q5 [data-move]").count() == 2 * len(order.options)
     assert not page.locator("#q5 select").first.is_visible()
+    page.screenshot(path=str(artifacts / "quiz-ordering.png"), full_page=True)
     assert page.locator("[data-answered-count]").inner_text() == "4"
     page.click("#q5 [data-move=down] >> nth=0")
     page.wait_for_selector("[data-save-state].saved")
@@ -167,6 +170,7 @@ def test_the_submit_warning_counts_the_whole_attempt(page, server_url, app):
     assert messages[-1].startswith("2 of 4 questions are unanswered. Submit your answers?")
     page.click("#q4 .order-keep")  # the order shown is the student's answer
     page.wait_for_selector("[data-save-state].saved")
+    assert not page.locator("#q4 .order-keep").is_visible()
     page.click("text=Submit the quiz")
     _until(page, lambda: len(messages) == 2, "the second warning")
     assert messages[-1].startswith("1 of 4 questions is unanswered.")
@@ -182,10 +186,10 @@ def test_a_practice_quiz_keeps_its_set_and_answers_on_reload(page, server_url, a
     one, two = (page.locator(f"[data-question='{n}']").get_attribute("data-prefix") for n in (1, 2))
     page.check(f"input[name='{one}choice'][value='2']")
     page.wait_for_selector("[data-save-state].saved")
-    page.route("**/save", lambda route: route.abort())  # the next change never leaves the page
+    page.route("**/autosave", lambda route: route.abort())  # the next change never leaves the page
     page.check(f"input[name='{two}choice'][value='1']")
     page.reload()
-    page.unroute("**/save")
+    page.unroute("**/autosave")
     assert page.locator("input[name=question_ids]").input_value() == dealt  # the same set
     assert page.locator(f"input[name='{one}choice'][value='2']").is_checked()
     assert page.locator(f"input[name='{two}choice'][value='1']").is_checked()

@@ -704,9 +704,6 @@ def _practice_page(client) -> tuple[str, list[str], str]:  # type: ignore[no-unt
     return html, hidden(html, "question_ids").split(","), hidden(html, "batch_id")
 
 
-JSON = {"Accept": "application/json"}
-
-
 def test_a_practice_quiz_keeps_its_questions_and_answers_until_submitted(client, auth, student):
     auth.login(student.email)
     dealt = client.get("/study/practice?types=multiple_choice&count=5")
@@ -716,12 +713,12 @@ def test_a_practice_quiz_keeps_its_questions_and_answers_until_submitted(client,
     items = [core_question(db.session.get(Question, i)) for i in ids]
     first, second = (answer_fields(q, True, prefix=f"q-{q.id}-") for q in items[:2])
     saved = client.post(
-        f"/study/practice/{batch}/save", data={**first, f"q-{ids[0]}-seq": "20"}, headers=JSON
+        f"/study/practice/{batch}/autosave", data={**first, f"q-{ids[0]}-seq": "20"}
     ).get_json()
     assert saved["saved"] == 1 and saved["kept"] == []
     stale = answer_fields(items[0], False, prefix=f"q-{ids[0]}-")
     older = client.post(
-        f"/study/practice/{batch}/save", data={**stale, f"q-{ids[0]}-seq": "10"}, headers=JSON
+        f"/study/practice/{batch}/autosave", data={**stale, f"q-{ids[0]}-seq": "10"}
     ).get_json()
     assert older["kept"] == [1]  # an older save that arrived late changes nothing
     plain = client.post(f"/study/practice/{batch}/save", data=second)  # without JavaScript
@@ -750,7 +747,7 @@ def test_a_practice_quiz_is_dropped_only_when_discarded(client, auth, student):
     gone = client.post(f"/study/practice/{batch}/discard", follow_redirects=True)
     assert "discarded; nothing was graded" in gone.get_data(as_text=True)
     assert _count(Review) == 0 and 'name="batch_id"' not in gone.get_data(as_text=True)
-    late = client.post(f"/study/practice/{batch}/save", data={}, headers=JSON)
+    late = client.post(f"/study/practice/{batch}/autosave", data={})
     assert late.status_code == 409 and late.get_json()["closed"] is True
 
 

@@ -108,7 +108,10 @@
     live.setAttribute("aria-live", "polite");
     list.parentNode.insertBefore(live, list.nextSibling);
     var help = list.parentNode.querySelector(".help");
-    if (help) help.textContent = "Put the events in order, earliest first: move them with the \u2191 and \u2193 buttons.";
+    if (help) {
+      help.textContent = "Put the events in order, earliest first: move them with the \u2191 and \u2193 buttons." +
+        (lazy ? " It counts as answered once you move an event or keep the order shown." : "");
+    }
     if (lazy) {
       var keep = document.createElement("button");
       keep.type = "button";
@@ -119,7 +122,8 @@
         changed(list);
         announce(list, "This order is your answer.");
       });
-      live.parentNode.insertBefore(keep, live.nextSibling);
+      var after = help || live;
+      after.parentNode.insertBefore(keep, after.nextSibling);
     }
     refresh(list);
     list.addEventListener("click", function (event) {

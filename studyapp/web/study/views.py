@@ -2,8 +2,8 @@
 
 Everything works with plain forms (POST, redirect, GET); study.js only adds keyboard shortcuts,
 ordering.js the up/down buttons of ordering items, and quiz.js saves a practice quiz's answers
-as they change. ``Accept: application/json`` on the review, answer and practice save routes
-returns the same data as JSON, through the same code. A practice quiz or a round of "my
+as they change. ``Accept: application/json`` on the review and answer routes returns the same
+data as JSON, through the same code. A practice quiz or a round of "my
 mistakes" is kept until it is submitted or discarded (services.practice), so a reload shows the
 same questions with the answers given so far.
 """
@@ -17,7 +17,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from studyapp.core import charts
+from studyapp.core import charts, drafts
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.models import PracticeSet, Question, ReviewMode
@@ -26,7 +26,7 @@ from studyapp.services import practice as rounds
 from studyapp.services.bank import core_question, essay, facts_by_id
 from studyapp.web import svg
 from studyapp.web.choices import options
-from studyapp.web.drafts import read_answers
+from studyapp.web.drafts import PageAnswers, read_answers
 from studyapp.web.safety import safe_next
 from studyapp.web.study import bp
 from studyapp.web.study.forms import (
@@ -346,39 +346,53 @@ def _round_page(round_: PracticeSet, now: datetime):  # type: ignore[no-untyped-
     )
 
 
-@bp.post("/practice/<batch_id>/save")
-def practice_save(batch_id: str):
-    """Save a round's answers: on each change (quiz.js, JSON) or with the Save button."""
+GONE = "This practice quiz has been submitted or discarded."
+
+
+def _save_round(batch_id: str) -> tuple[PracticeSet, PageAnswers, drafts.Saved] | None:
+    """Save the answers a round's page posted; None when the round is over."""
     round_ = rounds.own_set(current_user, batch_id)
     if round_ is None:
-        message = "This practice quiz has been submitted or discarded."
-        if _wants_json():
-            return jsonify(saved=0, error=message, closed=True), 409
-        flash(message, "info")
-        return redirect(url_for("study.practice"))
+        return None
     now = utcnow()
     questions, _ = study.practice_batch(round_.question_ids, now)
     answers = read_answers(_entries(round_.question_ids, questions), request.form)
     try:
         saved = rounds.save_drafts(current_user, batch_id, answers.responses, now, answers.seqs)
-    except ServiceError as exc:
-        if _wants_json():
-            return jsonify(saved=0, error=str(exc), closed=True), 409
-        flash(str(exc), "info")
+    except ServiceError:  # submitted or discarded from another tab meanwhile
+        return None
+    return round_, answers, saved
+
+
+@bp.post("/practice/<batch_id>/save")
+def practice_save(batch_id: str):
+    """Save a round's answers without JavaScript ("Save for later")."""
+    done = _save_round(batch_id)
+    if done is None:
+        flash(GONE, "info")
         return redirect(url_for("study.practice"))
-    if _wants_json():
-        number = {qid: n for n, qid in enumerate(round_.question_ids, 1)}
-        return jsonify(
-            saved=saved.count,
-            kept=sorted(number[qid] for qid in saved.kept),
-            refused=[message for _, message in answers.refused],
-            at=now.isoformat(),
-        )
+    round_, answers, _ = done
     for _, message in answers.refused:
         flash(message, "error")
     if not answers.refused:
         flash("Answers saved.", "success")
     return redirect(url_for(PRACTICE_PAGES[round_.mode]))
+
+
+@bp.post("/practice/<batch_id>/autosave")
+def practice_autosave(batch_id: str):
+    """Save a round's answers as they change (quiz.js); the reply is the quiz autosave's."""
+    done = _save_round(batch_id)
+    if done is None:
+        return jsonify(saved=0, error=GONE, closed=True), 409
+    round_, answers, saved = done
+    number = {qid: n for n, qid in enumerate(round_.question_ids, 1)}
+    return jsonify(
+        saved=saved.count,
+        kept=sorted(number[qid] for qid in saved.kept),
+        refused=[message for _, message in answers.refused],
+        at=utcnow().isoformat(),
+    )
 
 
 @bp.post("/practice/<batch_id>/discard")
