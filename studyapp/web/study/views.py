@@ -3,14 +3,15 @@
 Everything works with plain forms (POST, redirect, GET); study.js only adds keyboard shortcuts,
 ordering.js the up/down buttons of ordering items, and quiz.js saves a practice quiz's answers
 as they change. ``Accept: application/json`` on the review and answer routes returns the same
-data as JSON, through the same code. A practice quiz or a round of "my
-mistakes" is kept until it is submitted or discarded (services.practice), so a reload shows the
-same questions with the answers given so far.
+data as JSON, through the same code. A practice quiz or a round of "my mistakes" is kept until it
+is submitted or discarded (services.practice), so a reload shows the same questions with the
+answers given so far.
 """
 
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from datetime import datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -18,6 +19,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from studyapp.core import charts, drafts
+from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.models import PracticeSet, Question, ReviewMode
@@ -316,7 +318,7 @@ def _left_out(count: int) -> None:
     )
 
 
-def _entries(ids: list[str], questions: list[Question]) -> list:
+def _entries(ids: list[str], questions: list[Question]) -> list[tuple[int, str, str, CoreQuestion]]:
     """(number, bank id, field prefix, item) of each question; numbers follow the order dealt."""
     number = {qid: n for n, qid in enumerate(ids, 1)}
     return [(number.get(q.id, 0), q.id, f"q-{q.id}-", core_question(q)) for q in questions]
@@ -425,7 +427,10 @@ def practice_submit():
     answers = read_answers(_entries(ids, questions), request.form)
     if answers.refused:  # nothing graded: keep the other answers and say what to correct
         if round_ is not None:
-            rounds.save_drafts(current_user, round_.batch_id, answers.responses, now, answers.seqs)
+            with suppress(ServiceError):  # unless it was submitted from another tab meanwhile
+                rounds.save_drafts(
+                    current_user, round_.batch_id, answers.responses, now, answers.seqs
+                )
         for _, message in answers.refused:
             flash(message, "error")
         flash("Not submitted: correct the answer named above, then submit.", "warning")
