@@ -54,7 +54,9 @@
     try { raw = store && store.getItem(PREFIX + draftKey); } catch (e) { raw = null; }
     var data = null;
     try { data = raw ? JSON.parse(raw) : null; } catch (e) { data = null; }
-    if (!data || typeof data !== "object" || typeof data.q !== "object") data = { last: 0, q: {} };
+    if (!data || typeof data !== "object" || !data.q || typeof data.q !== "object") {
+      data = { last: 0, q: {} };
+    }
     return data;
   }
 
