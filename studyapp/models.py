@@ -375,8 +375,32 @@ class AttemptAnswer(db.Model):
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("attempt.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(sa.ForeignKey("question.id"), index=True)
     response: Mapped[Any] = mapped_column(sa.JSON, default=None)
+    # The answer's number (core.drafts): a save numbered lower than this one changes nothing.
+    seq: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     score: Mapped[float | None] = mapped_column(default=None)
     correct: Mapped[bool | None] = mapped_column(default=None)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class PracticeSet(db.Model):
+    """A practice quiz (or a "my mistakes" round) being answered: its questions and drafts.
+
+    Kept until it is submitted or discarded, so a reload shows the same questions with the
+    answers given so far; one at a time per student and mode.
+    """
+
+    __tablename__ = "practice_set"
+    __table_args__ = (sa.UniqueConstraint("user_id", "mode"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    mode: Mapped[ReviewMode] = mapped_column(_enum(ReviewMode))
+    batch_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    question_ids: Mapped[list[str]] = mapped_column(sa.JSON)
+    # question id -> {"response": ..., "seq": n}: the newest draft of each answer (core.drafts).
+    drafts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from studyapp.core import drafts
 from studyapp.core.grading import check
 from studyapp.core.questions import all_kinds, get_kind
 from studyapp.db import begin_write
@@ -556,21 +557,35 @@ def is_answered(response: Any) -> bool:
 
 def saved_answers(attempt: Attempt) -> dict[str, Any]:
     """question id -> latest saved response."""
+    return {qid: response for qid, (response, _) in saved_drafts(attempt).items()}
+
+
+def saved_drafts(attempt: Attempt) -> dict[str, tuple[Any, int]]:
+    """question id -> (latest saved response, its number)."""
     return {
-        qid: response
-        for qid, response in db.session.execute(
-            select(AttemptAnswer.question_id, AttemptAnswer.response).where(
+        qid: (response, seq)
+        for qid, response, seq in db.session.execute(
+            select(AttemptAnswer.question_id, AttemptAnswer.response, AttemptAnswer.seq).where(
                 AttemptAnswer.attempt_id == attempt.id
             )
         )
     }
 
 
-def save_answers(attempt: Attempt, responses: dict[str, Any], now: datetime) -> int:
-    """Autosave: store the latest response to each question, only while the attempt is open.
+def save_answers(
+    attempt: Attempt,
+    responses: dict[str, Any],
+    now: datetime,
+    seqs: dict[str, int] | None = None,
+) -> drafts.Saved:
+    """Autosave: keep the newest answer to each question, only while the attempt is open.
 
-    The attempt's row is locked first (BEGIN IMMEDIATE on SQLite, FOR UPDATE elsewhere), so a
-    save and a finish never interleave: a save either lands before grading or is refused.
+    Each answer may carry its number (``seqs``, see core.drafts); one without is the newest at
+    its arrival. A stored answer is replaced only by a higher number, with a conditional
+    ``UPDATE ... WHERE seq < :seq``, so a late save, a second tab or a page reloaded mid-save
+    never brings back an older answer. The attempt's row is locked first (BEGIN IMMEDIATE on
+    SQLite, FOR UPDATE elsewhere), so a save and a finish never interleave: a save either lands
+    before grading or is refused.
     """
     begin_write(db.session)
     state, deadline = db.session.execute(
@@ -584,28 +599,63 @@ def save_answers(attempt: Attempt, responses: dict[str, Any], now: datetime) -> 
         finish_attempt(attempt.id, now, by="deadline")
         raise ServiceError("Time is up: your attempt was submitted with the answers saved.")
     allowed = set(attempt.layout.get("questions", []))
-    existing = {
-        a.question_id: a
-        for a in db.session.scalars(
-            select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+    stored = {
+        qid: (response, seq, saved_at)
+        for qid, response, seq, saved_at in db.session.execute(
+            select(
+                AttemptAnswer.question_id,
+                AttemptAnswer.response,
+                AttemptAnswer.seq,
+                AttemptAnswer.saved_at,
+            ).where(AttemptAnswer.attempt_id == attempt.id)
         )
     }
-    saved = 0
+    seqs = seqs or {}
+    count, kept = 0, []
     for qid, response in responses.items():
         if qid not in allowed:
             continue  # only this attempt's own questions
-        row = existing.get(qid)
+        row = stored.get(qid)
+        seq = seqs.get(qid)
+        if seq is None:
+            seq = drafts.at_arrival(now, row[1] if row else None)
         if row is None:
             db.session.add(
                 AttemptAnswer(
-                    attempt_id=attempt.id, question_id=qid, response=response, saved_at=now
+                    attempt_id=attempt.id, question_id=qid, response=response, seq=seq, saved_at=now
                 )
             )
-        elif row.response != response:
-            row.response, row.saved_at = response, now
-        saved += 1
+            count += 1
+            continue
+        old, old_seq, old_saved_at = row
+        if seq == old_seq:
+            count += 1  # this very answer is already stored
+            continue
+        replaced = (
+            drafts.wins(seq, old_seq)
+            and db.session.execute(
+                update(AttemptAnswer)
+                .where(
+                    AttemptAnswer.attempt_id == attempt.id,
+                    AttemptAnswer.question_id == qid,
+                    AttemptAnswer.seq < seq,
+                )
+                .values(
+                    response=response,
+                    seq=seq,
+                    # An unchanged answer keeps its time: it is when the answer was given.
+                    saved_at=now if response != old else old_saved_at,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
+        if replaced:
+            count += 1
+        else:
+            kept.append(qid)
     db.session.commit()
-    return saved
+    return drafts.Saved(count, tuple(kept))
 
 
 def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> bool:

@@ -53,7 +53,7 @@ from studyapp.models import (
     ReviewMode,
     User,
 )
-from studyapp.services import ServiceError, visibility
+from studyapp.services import ServiceError, practice, visibility
 from studyapp.services.bank import core_question, graded_types
 from studyapp.services.visibility import held
 
@@ -929,7 +929,8 @@ def grade_practice(
 ) -> list[AnswerResult]:
     """Grade a finished practice quiz and log every answer once (resubmitting changes nothing).
 
-    A question that became held since the form was shown is left out, ungraded.
+    A question that became held since the form was shown is left out, ungraded. The round in
+    progress (services.practice) ends with it.
     """
     if mode not in LOGGED_MODES:
         raise ServiceError("Unknown practice mode.")
@@ -950,6 +951,7 @@ def grade_practice(
             )
         except HeldBack:
             continue
+    practice.end(user, batch_id)  # the round in progress, if it was one, is over
     return results
 
 

@@ -117,6 +117,14 @@ def test_a_partial_quiz_draft_keeps_what_was_given():
     assert get_kind("short_answer").parse_draft({"q-text": "  "}, typed, "q-") == (True, "")
 
 
+def test_a_quiz_draft_with_two_events_at_one_position_is_refused():
+    """Saving 1, 1, 2 would drop one of the two events without a word: it is refused."""
+    order = ONE_OF_EACH["ordering"]
+    twice = {"q-pos-0": "1", "q-pos-1": "1", "q-pos-2": "2"}
+    with pytest.raises(ResponseError, match=r"^Two events are at position 1: .+\.$"):
+        get_kind("ordering").parse_draft(twice, order, "q-")
+
+
 def test_a_registered_kind_is_picked_up_by_the_export_and_the_model(riddle_kind):
     assert riddle_kind in all_kinds() and riddle_kind in graded_kinds()
     assert make_id("riddle", ("f",)).startswith("rd-")  # type: ignore[arg-type]

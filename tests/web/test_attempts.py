@@ -59,7 +59,8 @@ def test_autosave_reload_and_submit_once(client, auth, instructor, student):
     qid = attempt.layout["questions"][0]
     saved = client.post(f"/classes/attempts/{attempt.id}/autosave", data=_fields(qid))
     body = saved.get_json()
-    assert body["saved"] == 1 and set(body) == {"saved", "at", "deadline"}  # no mark, no key
+    assert body["saved"] == 1 and body["kept"] == body["refused"] == []
+    assert set(body) == {"saved", "kept", "refused", "at", "deadline"}  # no mark, no key
     page = client.get(f"/classes/attempts/{attempt.id}?page=1").get_data(as_text=True)
     assert " checked>" in page  # a reload shows the saved answer
     assert item(qid).explanation not in page and "Answer:" not in page  # nothing revealed
@@ -128,6 +129,117 @@ def test_partial_and_cleared_answers_survive_a_reload(client, auth, instructor, 
     pairs = len(item(m).answer)
     assert attempt.marks == pytest.approx(2 / pairs)  # two right pairs, nothing else
     assert _reviews() == 2  # the cleared answer is not history
+
+
+# --- the newest answer wins -----------------------------------------------------------------
+
+
+def _stored(attempt: Attempt, qid: str) -> tuple:
+    db.session.expire_all()
+    return quiz.saved_drafts(attempt)[qid]
+
+
+def test_an_answer_numbered_older_than_the_stored_one_changes_nothing(
+    client, auth, instructor, student
+):
+    """A late save, a second tab or a reloaded page sends an older number: it is ignored."""
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=2, one_per_page=True)
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    q1 = attempt.layout["questions"][0]
+    newer = {**_fields(q1, True), "q-1-seq": "2000"}
+    older = {**_fields(q1, False), "q-1-seq": "1000"}
+    url = f"/classes/attempts/{attempt.id}"
+    assert client.post(f"{url}/autosave", data=newer).get_json()["kept"] == []
+    late = client.post(f"{url}/autosave", data=older).get_json()  # the older save lands last
+    assert late["kept"] == [1] and late["saved"] == 0
+    assert _stored(attempt, q1) == (right(item(q1)), 2000)
+    page = client.get(f"{url}?page=1").get_data(as_text=True)
+    assert 'data-seq="2000"' in page  # the page knows which answer it shows
+    # "Save and next" from a page that still showed the older answer: the newer one stays.
+    nxt = client.post(f"{url}/save?page=1", data={**older, "go": "2"})
+    assert nxt.headers["Location"].endswith("page=2")
+    assert _stored(attempt, q1) == (right(item(q1)), 2000)
+    again = client.post(f"{url}/autosave", data=newer).get_json()  # the same answer again
+    assert again["saved"] == 1 and again["kept"] == []
+    # Without JavaScript a form carries no number: it is the newest at its arrival.
+    client.post(f"{url}/save?page=1", data={**_fields(q1, False), "go": "2"})
+    response, seq = _stored(attempt, q1)
+    assert response == wrong(item(q1)) and seq > 2000
+    client.post(f"{url}/autosave", data={**_fields(q1, True), "q-1-seq": "2001"})
+    assert _stored(attempt, q1) == (wrong(item(q1)), seq)
+    client.post(f"{url}/autosave", data={**_fields(q1, True), "q-1-seq": str(seq + 1)})
+    assert _stored(attempt, q1) == (right(item(q1)), seq + 1)
+    bad = client.post(f"{url}/autosave", data={**_fields(q1, False), "q-1-seq": "12x"})
+    assert "malformed" in bad.get_json()["refused"][0]
+    assert _stored(attempt, q1) == (right(item(q1)), seq + 1)
+
+
+def test_the_service_keeps_the_highest_numbered_answer_whatever_the_order(app, instructor, student):
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=1)
+    attempt = quiz.start_attempt(a, student, NOW)
+    qid = attempt.layout["questions"][0]
+    answers = {5: right(item(qid)), 9: wrong(item(qid)), 7: right(item(qid))}
+    for seq in (5, 9, 7):  # the save numbered 9 was the student's last change
+        quiz.save_answers(attempt, {qid: answers[seq]}, NOW, {qid: seq})
+    assert _stored(attempt, qid) == (wrong(item(qid)), 9)
+    saved = quiz.save_answers(attempt, {qid: right(item(qid))}, NOW, {qid: 8})
+    assert saved.kept == (qid,) and saved.count == 0
+    quiz.finish_attempt(attempt.id, NOW)
+    db.session.refresh(attempt)
+    assert attempt.marks == 0.0
+
+
+def test_duplicate_positions_are_refused_and_nothing_is_saved_for_that_question(
+    client, auth, instructor, student
+):
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=2, types=["ordering", "multiple_choice"], one_per_page=True)
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    o = next(q for q in attempt.layout["questions"] if item(q).type == "ordering")
+    m = next(q for q in attempt.layout["questions"] if q != o)
+    n = attempt.layout["questions"].index(o) + 1
+    prefix = _prefix(o)
+    url = f"/classes/attempts/{attempt.id}"
+    client.post(f"{url}/save?page={n}", data={**_fields(o, True), "go": ""})
+    assert quiz.saved_answers(attempt)[o] == right(item(o))
+    twice = {f"{prefix}pos-{i}": str(max(1, i)) for i in range(len(item(o).options))}  # 1, 1, 2…
+    other = n % 2 + 1
+    refused = client.post(f"{url}/save?page={n}", data={**twice, "go": str(other)})
+    assert refused.headers["Location"].endswith(f"page={n}")  # stays on the question
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert (
+        f"Question {n}: Two events are at position 1: give each event its own position. "
+        "That answer was not saved." in page
+    )
+    assert quiz.saved_answers(attempt)[o] == right(item(o))  # the earlier answer stands
+    body = client.post(f"{url}/autosave", data=twice).get_json()
+    assert body["refused"] and "position 1" in body["refused"][0]
+    both = {**twice, **_fields(m, True)}
+    submit = client.post(f"{url}/submit", data=both, follow_redirects=True)
+    assert "The quiz was not submitted" in submit.get_data(as_text=True)
+    db.session.refresh(attempt)
+    assert attempt.state == AttemptState.OPEN
+    assert quiz.saved_answers(attempt) == {o: right(item(o)), m: right(item(m))}
+
+
+def test_the_page_counts_answered_questions_across_the_whole_attempt(
+    client, auth, instructor, student
+):
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=4, one_per_page=True)
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    answer_all(attempt, count=2)  # questions 1 and 2
+    page = client.get(f"/classes/attempts/{attempt.id}?page=4").get_data(as_text=True)
+    assert 'data-total="4"' in page and "<span data-answered-count>2</span> of 4 answered" in page
+    assert page.count("qnav-item answered") + page.count("qnav-item current answered") == 2
 
 
 def test_starting_twice_resumes_and_the_limit_holds(client, auth, instructor, student):

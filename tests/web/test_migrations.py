@@ -84,6 +84,7 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
                 ),
                 {"t": True, "data": json.dumps({"source": TWO_SOURCES[0], "sources": TWO_SOURCES})},
             )
+            _insert_an_attempt_answer(conn)
         before = _counts()
         for revision in revisions[1:]:
             upgrade(directory=directory, revision=revision)
@@ -106,12 +107,51 @@ def test_upgrade_keeps_every_row(template_db, tmp_path):
                 ("q2", "2.1.1", 0),
                 ("q2", "3.2.1", 1),
             ]
+            # 0006 numbers answers saved before numbering 0: any numbered save replaces them
+            answer = conn.execute(sa.text("SELECT response, seq FROM attempt_answer")).one()
+            assert json.loads(answer[0]) if isinstance(answer[0], str) else answer[0] == ["B", "A"]
+            assert answer[1] == 0
         with db.engine.connect() as connection:
             assert _diff(connection) == []
         db.engine.dispose()
     if PG_URL:
         with engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _insert_an_attempt_answer(conn) -> None:  # type: ignore[no-untyped-def]
+    """A class, a quiz, an attempt and one saved answer, in the oldest schema."""
+    at = "2026-01-01 00:00:00"
+    conn.execute(
+        sa.text(
+            "INSERT INTO course (id, instructor_id, name, term, join_code, join_open, created_at)"
+            " VALUES (1, 1, 'C', 'T', 'CODE', :t, :at)"
+        ),
+        {"t": True, "at": at},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO assignment (id, course_id, title, opens_at, closes_at, attempts_allowed,"
+            " grading_method, shuffle_questions, shuffle_options, one_per_page, show_marks,"
+            " show_answers, created_at) VALUES (1, 1, 'Q', :at, :at, 1, 'highest', :f, :f, :f,"
+            " 'immediately', 'never', :at)"
+        ),
+        {"f": False, "at": at},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO attempt (id, assignment_id, user_id, number, state, started_at, deadline,"
+            " layout) VALUES (1, 1, 1, 1, 'open', :at, :at, :layout)"
+        ),
+        {"at": at, "layout": json.dumps({"questions": ["q2"]})},
+    )
+    conn.execute(
+        sa.text(
+            "INSERT INTO attempt_answer (attempt_id, question_id, response, saved_at)"
+            " VALUES (1, 'q2', :response, :at)"
+        ),
+        {"at": at, "response": json.dumps(["B", "A"])},
+    )
 
 
 def _counts() -> dict[str, int]:

@@ -705,9 +705,9 @@ def test_practice_quiz_flow(client, auth, student, request):
     auth.login(student.email)
     setup = client.get("/study/practice").get_data(as_text=True)
     assert "do not change your study schedule" in setup
-    html = client.get(f"/study/practice?sections={section}&types={qtype}&count=5").get_data(
-        as_text=True
-    )
+    html = client.get(
+        f"/study/practice?sections={section}&types={qtype}&count=5", follow_redirects=True
+    ).get_data(as_text=True)
     ids = hidden(html, "question_ids").split(",")
     assert len(ids) == 5 and "do not change your study schedule" in html
     questions = [db.session.get(Question, i) for i in ids]
@@ -732,6 +732,101 @@ def test_practice_count_is_5_to_50(client, auth, student, count):
     assert 'name="batch_id"' not in html
 
 
+def _practice_page(client) -> tuple[str, list[str], str]:  # type: ignore[no-untyped-def]
+    html = client.get("/study/practice").get_data(as_text=True)
+    return html, hidden(html, "question_ids").split(","), hidden(html, "batch_id")
+
+
+def test_a_practice_quiz_keeps_its_questions_and_answers_until_submitted(client, auth, student):
+    auth.login(student.email)
+    dealt = client.get("/study/practice?types=multiple_choice&count=5")
+    assert dealt.status_code == 302 and dealt.headers["Location"] == "/study/practice"
+    html, ids, batch = _practice_page(client)
+    assert len(ids) == 5 and _practice_page(client)[1:] == (ids, batch)  # a reload: the same set
+    items = [core_question(db.session.get(Question, i)) for i in ids]
+    first, second = (answer_fields(q, True, prefix=f"q-{q.id}-") for q in items[:2])
+    saved = client.post(
+        f"/study/practice/{batch}/autosave", data={**first, f"q-{ids[0]}-seq": "20"}
+    ).get_json()
+    assert saved["saved"] == 1 and saved["kept"] == []
+    stale = answer_fields(items[0], False, prefix=f"q-{ids[0]}-")
+    older = client.post(
+        f"/study/practice/{batch}/autosave", data={**stale, f"q-{ids[0]}-seq": "10"}
+    ).get_json()
+    assert older["kept"] == [1]  # an older save that arrived late changes nothing
+    plain = client.post(f"/study/practice/{batch}/save", data=second)  # without JavaScript
+    assert plain.headers["Location"] == "/study/practice"
+    html, again, _ = _practice_page(client)
+    assert again == ids and "Answers saved." in html
+    assert html.count(" checked>") == 2  # both answers are back after the reload
+    # Another practice quiz waits until this one is submitted or discarded.
+    refused = client.get("/study/practice?types=true_false&count=5", follow_redirects=True)
+    assert "You have a practice quiz in progress" in refused.get_data(as_text=True)
+    assert _practice_page(client)[1:] == (ids, batch)
+    data = {"batch_id": batch, "question_ids": "forged", "mode": "practice", **first, **second}
+    done = client.post("/study/practice", data=data)
+    assert done.headers["Location"] == f"/study/practice/results/{batch}"
+    assert _count(Review, mode=ReviewMode.PRACTICE) == 5  # the set as dealt, not as posted
+    setup = client.get("/study/practice").get_data(as_text=True)
+    assert 'name="batch_id"' not in setup and "Question types" in setup
+
+
+def test_a_practice_quiz_is_dropped_only_when_discarded(client, auth, student):
+    auth.login(student.email)
+    client.get("/study/practice?types=true_false&count=5")
+    _, ids, batch = _practice_page(client)
+    q = core_question(db.session.get(Question, ids[0]))
+    client.post(f"/study/practice/{batch}/save", data=answer_fields(q, prefix=f"q-{q.id}-"))
+    gone = client.post(f"/study/practice/{batch}/discard", follow_redirects=True)
+    assert "discarded; nothing was graded" in gone.get_data(as_text=True)
+    assert _count(Review) == 0 and 'name="batch_id"' not in gone.get_data(as_text=True)
+    late = client.post(f"/study/practice/{batch}/autosave", data={})
+    assert late.status_code == 409 and late.get_json()["closed"] is True
+
+
+def test_my_mistakes_keep_their_round_until_it_is_submitted(client, auth, student):
+    tf = _questions("true_false")[:3]
+    for i, q in enumerate(tf):
+        study.record_answer(
+            student,
+            question_id=q.id,
+            card_version=0,
+            request_id=f"wrong-{i}",
+            response=not core_question(q).answer,
+            duration_ms=None,
+            now=utcnow() - timedelta(hours=i + 1),
+            mode=ReviewMode.PRACTICE,
+        )
+    auth.login(student.email)
+    html = client.get("/study/mistakes").get_data(as_text=True)
+    batch, ids = hidden(html, "batch_id"), hidden(html, "question_ids")
+    q = core_question(db.session.get(Question, ids.split(",")[0]))
+    client.post(f"/study/practice/{batch}/save", data=answer_fields(q, prefix=f"q-{q.id}-"))
+    again = client.get("/study/mistakes").get_data(as_text=True)
+    assert (hidden(again, "batch_id"), hidden(again, "question_ids")) == (batch, ids)
+    assert again.count(" checked>") == 1
+    # A practice quiz may run beside it: one of each at a time.
+    assert client.get("/study/practice?count=5").headers["Location"] == "/study/practice"
+
+
+def test_two_events_at_one_position_are_refused_in_practice(client, auth, student):
+    auth.login(student.email)
+    client.get("/study/practice?types=ordering&count=5")
+    _, ids, batch = _practice_page(client)
+    items = [core_question(db.session.get(Question, i)) for i in ids]
+    o, other = items[0], items[1:]
+    twice = {f"q-{o.id}-pos-{i}": str(max(1, i)) for i in range(len(o.options))}  # 1, 1, 2…
+    data = {"batch_id": batch, "question_ids": ",".join(ids), "mode": "practice", **twice}
+    for q in other:
+        data.update(answer_fields(q, prefix=f"q-{q.id}-"))
+    refused = client.post("/study/practice", data=data, follow_redirects=True)
+    page = refused.get_data(as_text=True)
+    assert "Question 1: Two events are at position 1: give each event its own position." in page
+    assert "Not submitted" in page and _count(Review) == 0
+    assert hidden(page, "batch_id") == batch  # the same set, the other answers kept
+    assert page.count(" selected>") == sum(len(q.options) for q in other)
+
+
 def test_practice_leaves_out_explain_items_and_takes_a_fact(client, auth, student, request):
     objective = [q for q in _questions() if q.type != "explain" and q.in_bank]
     assert len(objective) < len(_questions())  # the bank has explain items to leave out
@@ -747,7 +842,7 @@ def test_practice_leaves_out_explain_items_and_takes_a_fact(client, auth, studen
     )
     assert {first.id, sibling.id} <= on_fact
     auth.login(student.email)
-    html = client.get(f"/study/practice/fact/{fact}").get_data(as_text=True)
+    html = client.get(f"/study/practice/fact/{fact}", follow_redirects=True).get_data(True)
     ids = hidden(html, "question_ids").split(",")
     assert set(ids) <= on_fact and len(ids) == len(set(ids)) == min(6, len(on_fact))
     assert client.get("/study/practice/fact/no-such-fact").status_code == 404

@@ -81,7 +81,10 @@ class QuestionKind:
     def parse_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
-        """(present, response): what a quiz page holds for the question, complete or not."""
+        """(present, response): what a quiz page holds for the question, complete or not.
+
+        ResponseError when what it holds must not be saved as it is (the message says why).
+        """
         try:
             return True, self.parse_form(form, question, prefix)
         except ResponseError:
@@ -90,7 +93,10 @@ class QuestionKind:
     def partial_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
-        """What an incomplete form holds worth saving: (present, response); none by default."""
+        """What an incomplete form holds worth saving: (present, response); none by default.
+
+        ResponseError when the form contradicts itself, so that saving would lose part of it.
+        """
         return False, None
 
     def answer_text(self, question: Question) -> str:

@@ -9,13 +9,14 @@ nothing on them points at the question elsewhere in the app.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from studyapp.core import drafts
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Assignment, Attempt, AttemptState
@@ -23,6 +24,7 @@ from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, essay, questions_by_ids
 from studyapp.services.gradebook import attempt_detail
+from studyapp.web.drafts import PageAnswers, read_answers
 from studyapp.web.quiz import bp
 from studyapp.web.quiz.forms import AttemptForm, JoinForm, StartForm
 
@@ -130,27 +132,23 @@ def _items(attempt: Attempt) -> list[tuple[str, CoreQuestion]]:
     return out
 
 
-def read_draft(item: CoreQuestion, form: Any, prefix: str) -> tuple[bool, Any]:
-    """(present, response): what the page holds for one question, complete or not.
-
-    Unlike a study answer, a quiz draft may be partial (three of five pairs matched) or cleared
-    (an emptied text box): it is saved as it is, so a reload shows exactly what was there. The
-    question's kind says how (``parse_draft``).
-    """
-    return get_kind(item.type).parse_draft(form, item, prefix)
+def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> PageAnswers:
+    """The answers on the posted page: its fields are named by position (``q-<n>-``)."""
+    return read_answers(((n, qid, f"q-{n}-", item) for n, (qid, item) in enumerate(items, 1)), form)
 
 
-def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> dict[str, Any]:
-    """Bank id -> response for the questions on the page (fields named by position)."""
-    responses = {}
-    for n, (qid, item) in enumerate(items, 1):
-        prefix = f"q-{n}-"
-        if not any(key.startswith(prefix) for key in form):
-            continue  # not on this page
-        present, response = read_draft(item, form, prefix)
-        if present:
-            responses[qid] = response
-    return responses
+def _save(attempt: Attempt, page: PageAnswers, now: datetime) -> drafts.Saved:
+    return quiz.save_answers(attempt, page.responses, now, page.seqs)
+
+
+def _refused_page(attempt: Attempt, page: PageAnswers) -> str:
+    """Flash why answers were not saved; the URL of the page of the first of them."""
+    for _, message in page.refused:
+        flash(message, "error")
+    first = page.refused[0][0]
+    return url_for(
+        "quiz.take", attempt_id=attempt.id, page=first if attempt.assignment.one_per_page else 1
+    )
 
 
 def _close_if_overdue(attempt: Attempt) -> bool:
@@ -174,9 +172,9 @@ def take(attempt_id: int):
         abort(404)
     a = attempt.assignment
     page = max(min(request.args.get("page", 1, type=int) or 1, len(items)), 1)
-    saved = quiz.saved_answers(attempt)
-    # (position, item, saved response): the page knows questions by position only.
-    numbered = [(n, item, saved.get(qid)) for n, (qid, item) in enumerate(items, 1)]
+    saved = quiz.saved_drafts(attempt)
+    # (position, item, saved response, its number): the page knows questions by position only.
+    numbered = [(n, item, *saved.get(qid, (None, 0))) for n, (qid, item) in enumerate(items, 1)]
     return render_template(
         "quiz/take.html",
         attempt=attempt,
@@ -185,7 +183,7 @@ def take(attempt_id: int):
         count=len(numbered),
         page=page,
         pages=len(items) if a.one_per_page else 1,
-        answered={n for n, _, response in numbered if quiz.is_answered(response)},
+        answered={n for n, _, response, _ in numbered if quiz.is_answered(response)},
         form=AttemptForm(),
         now=now,
         timed=bool(a.time_limit_minutes),
@@ -200,11 +198,14 @@ def save(attempt_id: int):
     if not form.validate_on_submit():
         flash("This page expired; your saved answers are below.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    answers = _read(_items(attempt), request.form)
     try:
-        quiz.save_answers(attempt, _read(_items(attempt), request.form), utcnow())
+        _save(attempt, answers, utcnow())
     except ServiceError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    if answers.refused:  # stay on the page, whatever button was pressed
+        return redirect(_refused_page(attempt, answers))
     go = form.go.data or ""
     if go == "finish":
         return _finish(attempt)
@@ -216,15 +217,28 @@ def save(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
 def autosave(attempt_id: int):
-    """Save what the page holds (called by quiz.js on each change). Never reveals marks."""
+    """Save what the page holds (called by quiz.js on each change). Never reveals marks.
+
+    ``kept`` lists the questions (by number) whose stored answer is newer than the one sent;
+    ``refused`` says why an answer could not be saved.
+    """
     attempt = _own_attempt(attempt_id)
     now = utcnow()
+    items = _items(attempt)
+    answers = _read(items, request.form)
     try:
-        count = quiz.save_answers(attempt, _read(_items(attempt), request.form), now)
+        saved = _save(attempt, answers, now)
     except ServiceError as exc:
         return jsonify(saved=0, error=str(exc), closed=True), 409
     db.session.refresh(attempt)
-    return jsonify(saved=count, at=now.isoformat(), deadline=attempt.deadline.isoformat())
+    number = {qid: n for n, (qid, _) in enumerate(items, 1)}
+    return jsonify(
+        saved=saved.count,
+        kept=sorted(number[qid] for qid in saved.kept),
+        refused=[message for _, message in answers.refused],
+        at=now.isoformat(),
+        deadline=attempt.deadline.isoformat(),
+    )
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -235,11 +249,15 @@ def submit(attempt_id: int):
         flash("This page expired; your saved answers are below. Submit again.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     if attempt.state == AttemptState.OPEN:
+        answers = _read(_items(attempt), request.form)
         try:
-            quiz.save_answers(attempt, _read(_items(attempt), request.form), utcnow())
+            _save(attempt, answers, utcnow())
         except ServiceError as exc:
             flash(str(exc), "warning")
             return redirect(url_for("quiz.result", attempt_id=attempt.id))
+        if answers.refused:
+            flash("The quiz was not submitted: correct the answer below, then submit.", "warning")
+            return redirect(_refused_page(attempt, answers))
     return _finish(attempt)
 
 

@@ -1,27 +1,34 @@
 """Study views: review, feedback, undo, practice, mistakes, flashcards, progress.
 
-Everything works with plain forms (POST, redirect, GET); study.js only adds keyboard shortcuts
-and the up/down buttons of ordering items. ``Accept: application/json`` on the review and answer
-routes returns the same data as JSON, through the same code.
+Everything works with plain forms (POST, redirect, GET); study.js only adds keyboard shortcuts,
+ordering.js the up/down buttons of ordering items, and quiz.js saves a practice quiz's answers
+as they change. ``Accept: application/json`` on the review and answer routes returns the same
+data as JSON, through the same code. A practice quiz or a round of "my mistakes" is kept until it
+is submitted or discarded (services.practice), so a reload shows the same questions with the
+answers given so far.
 """
 
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from datetime import datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from studyapp.core import charts
+from studyapp.core import charts, drafts
+from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
-from studyapp.models import Question, ReviewMode
+from studyapp.models import PracticeSet, Question, ReviewMode
 from studyapp.services import ServiceError, progress, study, visibility
+from studyapp.services import practice as rounds
 from studyapp.services.bank import core_question, essay, facts_by_id
 from studyapp.web import svg
 from studyapp.web.choices import options
+from studyapp.web.drafts import PageAnswers, read_answers
 from studyapp.web.safety import safe_next
 from studyapp.web.study import bp
 from studyapp.web.study.forms import (
@@ -225,24 +232,35 @@ def undo():
 # --- practice and mistakes ------------------------------------------------------------------
 
 
+PRACTICE_PAGES = {ReviewMode.PRACTICE: "study.practice", ReviewMode.MISTAKES: "study.mistakes"}
+
+
 @bp.get("/practice")
 def practice():
+    """The practice quiz in progress, or the page that deals a new one."""
     form = PracticeForm(request.args)
     form.sections.choices = options(_section_choices())
+    now = utcnow()
+    current = rounds.in_progress(current_user, ReviewMode.PRACTICE)
     if request.args:
         if form.validate():
+            if current is not None:
+                flash(rounds.IN_PROGRESS, "warning")
+                return redirect(url_for("study.practice"))
             questions = study.practice_questions(
-                now=utcnow(),
+                now=now,
                 sections=form.sections.data or [],
                 types=form.types.data or [],
                 count=form.count.data,
                 seed=secrets.randbelow(2**31),
             )
             if questions:
-                return _quiz_page(questions, ReviewMode.PRACTICE, "Practice quiz")
+                return _deal(questions, ReviewMode.PRACTICE, "Practice quiz", now)
             flash("No questions match that choice. Try more sections or types.", "warning")
         else:
             flash("Please correct the choices below.", "error")
+    elif current is not None:
+        return _round_page(current, now)
     return render_template("study/practice_setup.html", form=form)
 
 
@@ -261,25 +279,132 @@ def practice_fact(fact_id: str):
     if not questions:
         flash("No quiz questions test that fact; try it as flashcards.", "info")
         return redirect(url_for("study.flashcards", fact=fact_id))
-    return _quiz_page(questions, ReviewMode.PRACTICE, f"Practice: {fact.topic}")
+    return _deal(questions, ReviewMode.PRACTICE, f"Practice: {fact.topic}", now)
 
 
 @bp.get("/mistakes")
 def mistakes():
-    questions = study.mistake_questions(current_user, utcnow())
+    """The round of mistakes in progress, or a new one (dealt here, kept until submitted)."""
+    now = utcnow()
+    current = rounds.in_progress(current_user, ReviewMode.MISTAKES)
+    if current is not None:
+        return _round_page(current, now)
+    questions = study.mistake_questions(current_user, now)
     if not questions:
         return render_template("study/no_mistakes.html")
-    return _quiz_page(questions, ReviewMode.MISTAKES, "My mistakes")
+    try:
+        current = rounds.start(current_user, ReviewMode.MISTAKES, "My mistakes", questions, now)
+    except ServiceError:  # dealt from another tab at the same moment
+        return redirect(url_for("study.mistakes"))
+    return _round_page(current, now)
 
 
-def _quiz_page(questions: list[Question], mode: ReviewMode, title: str):  # type: ignore[no-untyped-def]
-    form = PracticeSubmitForm(
-        batch_id=secrets.token_urlsafe(12),
-        question_ids=",".join(q.id for q in questions),
-        mode=mode.value,
+def _deal(questions: list[Question], mode: ReviewMode, title: str, now: datetime):  # type: ignore[no-untyped-def]
+    """Keep a new round, then show it at the address a reload keeps showing it at."""
+    try:
+        rounds.start(current_user, mode, title, questions, now)
+    except ServiceError as exc:
+        flash(str(exc), "warning")
+    return redirect(url_for(PRACTICE_PAGES[mode]))
+
+
+def _left_out(count: int) -> None:
+    many = count > 1
+    flash(
+        f"{count} question{'s were' if many else ' was'} left out of this practice: "
+        f"held back while a quiz on {'them' if many else 'it'}, or on "
+        f"{'their' if many else 'its'} facts, is open or being taken.",
+        "info",
     )
-    items = [(q, core_question(q)) for q in questions]
-    return render_template("study/practice.html", items=items, form=form, title=title, mode=mode)
+
+
+def _entries(ids: list[str], questions: list[Question]) -> list[tuple[int, str, str, CoreQuestion]]:
+    """(number, bank id, field prefix, item) of each question; numbers follow the order dealt."""
+    number = {qid: n for n, qid in enumerate(ids, 1)}
+    return [(number.get(q.id, 0), q.id, f"q-{q.id}-", core_question(q)) for q in questions]
+
+
+def _round_page(round_: PracticeSet, now: datetime):  # type: ignore[no-untyped-def]
+    """A round in progress with the answers saved so far (held questions left out for now)."""
+    questions, left_out = study.practice_batch(round_.question_ids, now)
+    if left_out:
+        _left_out(left_out)
+    form = PracticeSubmitForm(
+        batch_id=round_.batch_id, question_ids=",".join(round_.question_ids), mode=round_.mode.value
+    )
+    saved = rounds.saved_drafts(round_)
+    items = [
+        (n, qid, item, *saved.get(qid, (None, 0)))
+        for n, qid, _, item in _entries(round_.question_ids, questions)
+    ]
+    return render_template(
+        "study/practice.html",
+        items=items,
+        form=form,
+        title=round_.title,
+        mode=round_.mode,
+        batch_id=round_.batch_id,
+        now=now,
+    )
+
+
+GONE = "This practice quiz has been submitted or discarded."
+
+
+def _save_round(batch_id: str) -> tuple[PracticeSet, PageAnswers, drafts.Saved] | None:
+    """Save the answers a round's page posted; None when the round is over."""
+    round_ = rounds.own_set(current_user, batch_id)
+    if round_ is None:
+        return None
+    now = utcnow()
+    questions, _ = study.practice_batch(round_.question_ids, now)
+    answers = read_answers(_entries(round_.question_ids, questions), request.form)
+    try:
+        saved = rounds.save_drafts(current_user, batch_id, answers.responses, now, answers.seqs)
+    except ServiceError:  # submitted or discarded from another tab meanwhile
+        return None
+    return round_, answers, saved
+
+
+@bp.post("/practice/<batch_id>/save")
+def practice_save(batch_id: str):
+    """Save a round's answers without JavaScript ("Save for later")."""
+    done = _save_round(batch_id)
+    if done is None:
+        flash(GONE, "info")
+        return redirect(url_for("study.practice"))
+    round_, answers, _ = done
+    for _, message in answers.refused:
+        flash(message, "error")
+    if not answers.refused:
+        flash("Answers saved.", "success")
+    return redirect(url_for(PRACTICE_PAGES[round_.mode]))
+
+
+@bp.post("/practice/<batch_id>/autosave")
+def practice_autosave(batch_id: str):
+    """Save a round's answers as they change (quiz.js); the reply is the quiz autosave's."""
+    done = _save_round(batch_id)
+    if done is None:
+        return jsonify(saved=0, error=GONE, closed=True), 409
+    round_, answers, saved = done
+    number = {qid: n for n, qid in enumerate(round_.question_ids, 1)}
+    return jsonify(
+        saved=saved.count,
+        kept=sorted(number[qid] for qid in saved.kept),
+        refused=[message for _, message in answers.refused],
+        at=utcnow().isoformat(),
+    )
+
+
+@bp.post("/practice/<batch_id>/discard")
+def practice_discard(batch_id: str):
+    """Give up a round in progress: nothing is graded, the answers go."""
+    round_ = rounds.own_set(current_user, batch_id)
+    mode = round_.mode if round_ is not None else ReviewMode.PRACTICE
+    if rounds.end(current_user, batch_id):
+        flash("That practice quiz was discarded; nothing was graded.", "info")
+    return redirect(url_for(PRACTICE_PAGES[mode]))
 
 
 @bp.post("/practice")
@@ -291,17 +416,25 @@ def practice_submit():
     mode = PRACTICE_MODES.get(form.mode.data or "practice", ReviewMode.PRACTICE)
     ids = [i for i in form.question_ids.data.split(",") if i][: PracticeForm.MAX_COUNT]
     now = utcnow()
+    round_ = rounds.own_set(current_user, form.batch_id.data)
+    if round_ is not None:  # the round as it was dealt, whatever the form says
+        ids, mode = list(round_.question_ids), round_.mode
     questions, left_out = study.practice_batch(ids, now)
     if left_out:
-        many = left_out > 1
-        flash(
-            f"{left_out} question{'s were' if many else ' was'} left out of this practice: "
-            f"held back while a quiz on {'them' if many else 'it'}, or on "
-            f"{'their' if many else 'its'} facts, is open or being taken.",
-            "info",
-        )
+        _left_out(left_out)
     if not questions:
         return redirect(url_for("study.practice"))
+    answers = read_answers(_entries(ids, questions), request.form)
+    if answers.refused:  # nothing graded: keep the other answers and say what to correct
+        if round_ is not None:
+            with suppress(ServiceError):  # unless it was submitted from another tab meanwhile
+                rounds.save_drafts(
+                    current_user, round_.batch_id, answers.responses, now, answers.seqs
+                )
+        for _, message in answers.refused:
+            flash(message, "error")
+        flash("Not submitted: correct the answer named above, then submit.", "warning")
+        return redirect(url_for(PRACTICE_PAGES[mode]))
     responses = {}
     for q in questions:
         try:
@@ -344,6 +477,7 @@ def practice_results(batch_id: str):
         total=len(results),
         essay=essay(),
         mode=results[0].review.mode,
+        batch_id=batch_id,
     )
 
 

@@ -113,14 +113,22 @@ class Ordering(QuestionKind):
     def partial_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
     ) -> tuple[bool, Any]:
-        """A partial order keeps the positions given, with None where a place is still free."""
+        """A partial order keeps the positions given, with None where a place is still free.
+
+        Two events at one position are refused: saving either would silently drop the other.
+        """
         options = tuple(question.options or ())
         n = len(options)
         slots: list[str | None] = [None] * n
         for i, option in enumerate(options):
             raw = form.get(f"{prefix}pos-{i}", "")
-            if raw.isdigit() and 1 <= int(raw) <= n and slots[int(raw) - 1] is None:
-                slots[int(raw) - 1] = option
+            if not (raw.isdigit() and 1 <= int(raw) <= n):
+                continue
+            if slots[int(raw) - 1] is not None:
+                raise ResponseError(
+                    f"Two events are at position {int(raw)}: give each event its own position."
+                )
+            slots[int(raw) - 1] = option
         return True, slots
 
     def answer_text(self, question: Question) -> str:
