@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from studyapp.core import charts, stats
+from studyapp.core.timezones import from_local, to_local
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import (
@@ -79,23 +79,17 @@ def _assignment(assignment_id: int) -> Assignment:
     return a
 
 
-def _zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(current_user.timezone or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _to_utc(value: datetime | None) -> datetime | None:
     """A time the instructor entered, read in their own time zone."""
     if value is None:
         return None
-    return value.replace(tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
+    return from_local(value, current_user.timezone)
 
 
 def _to_local(value: datetime) -> datetime:
     """A UTC time as the naive local time a datetime-local field shows."""
-    return value.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
+    local = to_local(value, current_user.timezone)
+    return local.replace(tzinfo=None, second=0, microsecond=0)
 
 
 # --- classes --------------------------------------------------------------------------------
@@ -125,7 +119,7 @@ def create_course():
     return redirect(url_for("instructor.course", course_id=course.id))
 
 
-@bp.get("/courses/<int:course_id>")
+@bp.get("/courses/<id:course_id>")
 def course(course_id: int):
     c = _course(course_id)
     return render_template(
@@ -138,7 +132,7 @@ def course(course_id: int):
     )
 
 
-@bp.post("/courses/<int:course_id>/code")
+@bp.post("/courses/<id:course_id>/code")
 def regenerate_code(course_id: int):
     c = _course(course_id)
     if ActionForm().validate_on_submit():
@@ -147,7 +141,7 @@ def regenerate_code(course_id: int):
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
-@bp.post("/courses/<int:course_id>/joining")
+@bp.post("/courses/<id:course_id>/joining")
 def toggle_joining(course_id: int):
     c = _course(course_id)
     form = JoiningForm()
@@ -162,7 +156,7 @@ def toggle_joining(course_id: int):
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
-@bp.post("/courses/<int:course_id>/students/<int:user_id>/remove")
+@bp.post("/courses/<id:course_id>/students/<id:user_id>/remove")
 def remove_student(course_id: int, user_id: int):
     c = _course(course_id)
     if ActionForm().validate_on_submit() and classes.remove_student(c, user_id):
@@ -215,7 +209,7 @@ def _pick_filters(form: AssignmentForm) -> tuple[str | None, str | None, str | N
     return section, qtype, fact_id
 
 
-@bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
+@bp.route("/courses/<id:course_id>/assignments/new", methods=["GET", "POST"])
 def new_assignment(course_id: int):
     c = _course(course_id)
     form = assignment_form()
@@ -268,7 +262,7 @@ def _create(c: Course, form: AssignmentForm, picked: list[str]) -> tuple[Assignm
     """Create the quiz from the picked questions or a draw; returns it and a note."""
     settings = _settings(form)
     if form.source.data == "pick":
-        return quiz.create_assignment(c, settings, picked), ""
+        return quiz.create_assignment(c, settings, picked, utcnow()), ""
     if picked:
         raise ServiceError(
             "You ticked questions but chose to draw at random: choose “Pick them myself” to "
@@ -287,10 +281,10 @@ def _create(c: Course, form: AssignmentForm, picked: list[str]) -> tuple[Assignm
     note = f"Drawn with seed {seed}."
     if len(ids) < wanted:
         note += f" Only {len(ids)} of the {wanted} asked for fit those choices."
-    return quiz.create_assignment(c, settings, ids), note
+    return quiz.create_assignment(c, settings, ids, utcnow()), note
 
 
-@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>/edit", methods=["GET", "POST"])
 def edit_assignment(assignment_id: int):
     a = _assignment(assignment_id)
     form = AssignmentSettingsForm()
@@ -311,7 +305,7 @@ def edit_assignment(assignment_id: int):
         form.show_answers.data = a.show_answers.value
     elif form.validate_on_submit():
         try:
-            quiz.update_settings(a, _settings(form))
+            quiz.update_settings(a, _settings(form), utcnow())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -335,7 +329,7 @@ def _overrides(a: Assignment) -> list[tuple[AssignmentOverride, User]]:
     return [(override, user) for override, user in rows]
 
 
-@bp.get("/assignments/<int:assignment_id>")
+@bp.get("/assignments/<id:assignment_id>")
 def assignment(assignment_id: int):
     a = _assignment(assignment_id)
     now = utcnow()
@@ -368,7 +362,7 @@ def assignment(assignment_id: int):
     )
 
 
-@bp.post("/assignments/<int:assignment_id>/overrides")
+@bp.post("/assignments/<id:assignment_id>/overrides")
 def set_override(assignment_id: int):
     a = _assignment(assignment_id)
     form = OverrideForm()
@@ -380,6 +374,7 @@ def set_override(assignment_id: int):
                 form.student_id.data,
                 extra_minutes=form.extra_minutes.data or 0,
                 closes_at=_to_utc(form.closes_at.data),
+                now=utcnow(),
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -393,14 +388,14 @@ def set_override(assignment_id: int):
 # --- gradebook ------------------------------------------------------------------------------
 
 
-@bp.get("/courses/<int:course_id>/gradebook")
+@bp.get("/courses/<id:course_id>/gradebook")
 def gradebook_page(course_id: int):
     c = _course(course_id)
     book = gradebook.gradebook(c, utcnow())
     return render_template("instructor/gradebook.html", c=c, book=book, minutes=gradebook.minutes)
 
 
-@bp.get("/courses/<int:course_id>/gradebook.csv")
+@bp.get("/courses/<id:course_id>/gradebook.csv")
 def gradebook_csv(course_id: int):
     c = _course(course_id)
     text = gradebook.gradebook_csv(gradebook.gradebook(c, utcnow()))
@@ -416,7 +411,7 @@ def gradebook_csv(course_id: int):
     )
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def attempt(attempt_id: int):
     t = db.session.get(Attempt, attempt_id)
     if t is None or t.assignment.course.instructor_id != current_user.id:
