@@ -14,8 +14,10 @@ from studyapp.services import bank
 from studyapp.services.assignments import questions_held_back, questions_in_open_quizzes
 from studyapp.services.reader import questions_by_sentence
 from studyapp.web.essay import bp
+from studyapp.web.inputs import query_int
 
 PAGE_SIZE = 40
+MAX_PAGE = 10_000  # far beyond the bank's last page
 
 
 def _hidden(question_ids: list[str]) -> set[str]:
@@ -57,7 +59,7 @@ def browse():
         qtype = None
     if fact_id and fact_id not in bank.facts_by_id():
         fact_id = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = query_int("page", 1, 1, MAX_PAGE)
     stmt = bank.filter_questions(
         section=section, qtype=qtype, fact_id=fact_id, sentence_id=sentence_id
     )

@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
@@ -21,6 +22,7 @@ from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, essay, questions_by_ids
 from studyapp.services.gradebook import attempt_detail
+from studyapp.web.inputs import query_int
 from studyapp.web.quiz import bp
 from studyapp.web.quiz.forms import AttemptForm, JoinForm, StartForm
 
@@ -66,7 +68,7 @@ def _assignment_for_student(assignment_id: int) -> Assignment:
     return assignment
 
 
-@bp.get("/assignments/<int:assignment_id>")
+@bp.get("/assignments/<id:assignment_id>")
 def assignment(assignment_id: int):
     a = _assignment_for_student(assignment_id)
     now = utcnow()
@@ -90,7 +92,7 @@ def assignment(assignment_id: int):
     )
 
 
-@bp.post("/assignments/<int:assignment_id>/start")
+@bp.post("/assignments/<id:assignment_id>/start")
 def start(assignment_id: int):
     a = _assignment_for_student(assignment_id)
     if not StartForm().validate_on_submit():
@@ -153,14 +155,14 @@ def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> dict[str, Any]:
 def _close_if_overdue(attempt: Attempt) -> bool:
     """Finish the attempt if its deadline (plus grace) has passed; True if it is closed."""
     now = utcnow()
-    if attempt.state == AttemptState.OPEN and now > attempt.deadline + quiz.GRACE:
+    if attempt.state == AttemptState.OPEN and now - quiz.GRACE > attempt.deadline:
         if quiz.finish_attempt(attempt.id, now, by="deadline"):
             flash("Time is up: your attempt was submitted with the answers you had saved.", "info")
         db.session.refresh(attempt)
     return attempt.state != AttemptState.OPEN
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def take(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if _close_if_overdue(attempt):
@@ -170,7 +172,7 @@ def take(attempt_id: int):
     if not items:
         abort(404)
     a = attempt.assignment
-    page = max(min(request.args.get("page", 1, type=int) or 1, len(items)), 1)
+    page = min(query_int("page", 1, 1, quiz.MAX_QUESTIONS), len(items))
     saved = quiz.saved_answers(attempt)
     answered = {qid for qid, r in saved.items() if quiz.is_answered(r)}
     return render_template(
@@ -191,7 +193,7 @@ def take(attempt_id: int):
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/save")
+@bp.post("/attempts/<id:attempt_id>/save")
 def save(attempt_id: int):
     """Save the page without JavaScript (Save, Previous, Next, a question number)."""
     attempt = _own_attempt(attempt_id)
@@ -207,13 +209,13 @@ def save(attempt_id: int):
     go = form.go.data or ""
     if go == "finish":
         return _finish(attempt)
-    page = int(go) if go.isdigit() else request.args.get("page", 1, type=int)
+    page = parse_small_int(go, 1, quiz.MAX_QUESTIONS) or query_int("page", 1, 1, quiz.MAX_QUESTIONS)
     if not go:
         flash("Answers saved.", "success")
     return redirect(url_for("quiz.take", attempt_id=attempt.id, page=page))
 
 
-@bp.post("/attempts/<int:attempt_id>/autosave")
+@bp.post("/attempts/<id:attempt_id>/autosave")
 def autosave(attempt_id: int):
     """Save what the page holds (called by quiz.js on each change). Never reveals marks."""
     attempt = _own_attempt(attempt_id)
@@ -226,7 +228,7 @@ def autosave(attempt_id: int):
     return jsonify(saved=count, at=now.isoformat(), deadline=attempt.deadline.isoformat())
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
+@bp.post("/attempts/<id:attempt_id>/submit")
 def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
@@ -250,7 +252,7 @@ def _finish(attempt: Attempt):  # type: ignore[no-untyped-def]
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>/result")
+@bp.get("/attempts/<id:attempt_id>/result")
 def result(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if not _close_if_overdue(attempt):
