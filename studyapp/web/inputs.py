@@ -9,17 +9,20 @@ one). Odd input is a 4xx with a message, never a server error.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter, ValidationError
-from wtforms import DecimalField, IntegerField
+from wtforms import DecimalField, Field, IntegerField
+from wtforms import ValidationError as FieldError
 
 from studyapp.core.numbers import parse_decimal, parse_small_int
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database
+_TOKEN = re.compile(r"[A-Za-z0-9_.:,-]*")  # question ids, request ids, lists of them
 
 
 class BadInput(BadRequest):
@@ -97,6 +100,24 @@ class DecimalNumberField(DecimalField):
         self.data = parse_decimal(valuelist[0], self.lo, self.hi)
         if self.data is None:
             raise ValueError(self.message)
+
+
+def is_token(value: object) -> bool:
+    """Whether ``value`` looks like an id the app writes (ASCII letters, digits, - _ . : ,)."""
+    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
+
+
+class Token:
+    """A hidden field holding ids the app wrote into the page (one, or a list of them).
+
+    Anything else (a NUL, which PostgreSQL cannot store, or other text) is a forged or damaged
+    form: it is refused before it reaches the database.
+    """
+
+    def __call__(self, form: object, field: Field) -> None:
+        values = field.data if isinstance(field.data, list) else [field.data]
+        if not all(value is None or is_token(value) for value in values):
+            raise FieldError("This form is damaged: reload the page and try again.")
 
 
 def _has_nul(values: Any) -> bool:

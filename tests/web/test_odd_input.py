@@ -323,3 +323,38 @@ def test_json_of_the_wrong_shape_is_a_400_for_anyone(client, body):
     response = client.post("/account/login", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert "JSON object whose fields are text" in response.get_json()["message"]
+
+
+# --- ids the app writes into its pages: refused when damaged, before the database ------------
+
+
+def test_a_nul_in_an_id_is_refused_before_the_database(client, auth, student):
+    """PostgreSQL cannot store a NUL: a form or address carrying one is refused, on any database."""
+    auth.login(student.email)
+    card = client.get("/study/", headers={"Accept": "application/json"}).get_json()
+    valid = {
+        "question_id": card["question_id"],
+        "card_version": str(card["card_version"]),
+        "request_id": card["request_id"],
+        "shown_at": card["shown_at"],
+        "mode": "study",
+        "choice": "0",
+        "text": "x",
+        "rating": "3",
+    }
+    for field in ("question_id", "request_id"):
+        damaged = {**valid, field: valid[field] + "\x00"}
+        response = client.post(
+            "/study/answer", data=damaged, headers={"Accept": "application/json"}
+        )
+        assert response.status_code == 400, field
+    ids = ",".join(quiz.draw_questions(count=5, seed=3))
+    for data in (
+        {"batch_id": "b\x00", "question_ids": ids, "mode": "practice"},
+        {"batch_id": "b", "question_ids": ids + ",\x00", "mode": "practice"},
+    ):
+        page = client.post("/study/practice", data=data, follow_redirects=True)
+        assert "That quiz form was incomplete or expired" in page.get_data(as_text=True)
+    page = client.get(f"/questions/{card['question_id']}%00")
+    assert page.status_code == 400 and "NUL character" in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Review.id))) == 0

@@ -23,7 +23,7 @@ from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import graded_kinds
 from studyapp.models import GradingMethod, Visibility
 from studyapp.web.choices import options
-from studyapp.web.inputs import MAX_ID, WholeNumberField
+from studyapp.web.inputs import MAX_ID, Token, WholeNumberField
 from studyapp.web.validators import PlainText
 
 VISIBILITY = [
@@ -139,7 +139,7 @@ class AssignmentForm(AssignmentSettingsForm):
         message=f"A seed is a whole number from 0 to {2**31 - 1}.",
         description="The same seed and choices draw the same questions.",
     )
-    question_ids = _Checkboxes("Picked questions", validate_choice=False)
+    question_ids = _Checkboxes("Picked questions", validate_choice=False, validators=[Token()])
     pick_section = StringField(validators=[Optional(), Length(max=10), PlainText()])
     pick_type = StringField(validators=[Optional(), Length(max=20), PlainText()])
     pick_fact = StringField(validators=[Optional(), Length(max=80), PlainText()])

@@ -43,6 +43,7 @@ from studyapp.services.bank import (
 )
 from studyapp.web import svg
 from studyapp.web.choices import options
+from studyapp.web.inputs import is_token
 from studyapp.web.instructor import bp
 from studyapp.web.instructor.forms import (
     ActionForm,
@@ -224,7 +225,8 @@ def new_assignment(course_id: int):
     )
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     candidates = db.session.scalars(stmt.limit(PICK_LIMIT)).all()
-    picked = list(dict.fromkeys(form.question_ids.data or []))[: quiz.MAX_QUESTIONS + 1]
+    ticked = [qid for qid in form.question_ids.data or [] if is_token(qid)]
+    picked = list(dict.fromkeys(ticked))[: quiz.MAX_QUESTIONS + 1]
     shown = {q.id for q in candidates}
     picked_elsewhere = [r for q, r in questions_by_ids(picked).items() if q not in shown]
     if request.method == "POST" and request.form.get("action") != "filter":

@@ -14,13 +14,13 @@ from studyapp.core.questions import Question, get_kind, graded_kinds
 from studyapp.core.questions.kinds import ResponseError
 from studyapp.services import ServiceError
 from studyapp.web.choices import options
-from studyapp.web.inputs import MAX_ID, WholeNumberField
+from studyapp.web.inputs import MAX_ID, Token, WholeNumberField
 
 
 class AnswerForm(FlaskForm):
     """The fixed part of an answer: which card, which version, which request."""
 
-    question_id = HiddenField(validators=[DataRequired(), Length(max=40)])
+    question_id = HiddenField(validators=[DataRequired(), Length(max=40), Token()])
     card_version = WholeNumberField(
         widget=HiddenInput(),
         validators=[Optional()],
@@ -28,7 +28,7 @@ class AnswerForm(FlaskForm):
         hi=MAX_ID,
         message="This card's version is not a number.",
     )
-    request_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    request_id = HiddenField(validators=[DataRequired(), Length(max=64), Token()])
     shown_at = HiddenField(validators=[Optional(), Length(max=40)])
     mode = HiddenField(validators=[Optional(), Length(max=16)])
 
@@ -69,8 +69,8 @@ class PracticeForm(FlaskForm):
 class PracticeSubmitForm(FlaskForm):
     """The fixed part of a submitted practice quiz."""
 
-    batch_id = HiddenField(validators=[DataRequired(), Length(max=40)])
-    question_ids = HiddenField(validators=[DataRequired(), Length(max=4000)])
+    batch_id = HiddenField(validators=[DataRequired(), Length(max=40), Token()])
+    question_ids = HiddenField(validators=[DataRequired(), Length(max=4000), Token()])
     mode = HiddenField(validators=[Optional(), Length(max=16)])
 
 
