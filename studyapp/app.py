@@ -108,8 +108,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
 
     from studyapp import security
+    from studyapp.web import inputs
 
     security.init_app(app)
+    inputs.init_app(app)  # before the blueprints: their rules use its ``id`` converter
     _write_requests_take_the_lock(app)
 
     from studyapp.web import register_blueprints

@@ -8,8 +8,10 @@ from flask import Flask, Response, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from studyapp.config import DEV_SECRET_KEY
+from studyapp.core.numbers import parse_small_int
 from studyapp.extensions import db, login_manager
 from studyapp.models import User
+from studyapp.web.inputs import MAX_ID, BadInput
 
 log = logging.getLogger("studyapp")
 
@@ -32,11 +34,13 @@ CSP = "; ".join(
 @login_manager.user_loader
 def load_user(cookie_id: str) -> User | None:
     """Load the user named by the session, refusing stale session versions and inactive users."""
-    user_id, _, version = cookie_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    raw_id, _, raw_version = cookie_id.partition(":")
+    user_id = parse_small_int(raw_id, 1, MAX_ID)
+    version = parse_small_int(raw_version, 0, MAX_ID)
+    if user_id is None or version is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.active:
         return None
     return user
 
@@ -136,7 +140,10 @@ def _error_page(error):  # type: ignore[no-untyped-def]
     title, message = _MESSAGES.get(code, _MESSAGES[500])
     if code == 400 and getattr(error, "description", "").startswith("The CSRF"):
         message = "Your form expired or was sent from elsewhere. Reload the page and try again."
-    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+    if isinstance(error, BadInput):
+        message = error.description
+    wants_json = request.accept_mimetypes.best == "application/json" or request.is_json
+    if wants_json or request.path.startswith("/api/"):
         return {"error": title, "message": message}, code
     return render_template("error.html", code=code, title=title, message=message), code
 

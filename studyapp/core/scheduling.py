@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fsrs import Card, Scheduler, State
 from fsrs import Rating as FsrsRating
 
+from studyapp.core.timezones import clamp, clamp_day
+
 MIN_RETENTION = 0.70
 MAX_RETENTION = 0.97
 
@@ -72,8 +74,8 @@ class LearnerClock:
         return ZoneInfo(self.timezone)
 
     def day(self, at: datetime) -> date:
-        """The learner day that the instant ``at`` falls in."""
-        local = at.astimezone(self.zone)
+        """The learner day that the instant ``at`` falls in (clamped at the calendar's ends)."""
+        local = clamp(at).astimezone(self.zone)
         return (local - timedelta(hours=self.rollover_hour)).date()
 
     def days_between(self, earlier: datetime, later: datetime) -> int:
@@ -81,13 +83,13 @@ class LearnerClock:
         return (self.day(later) - self.day(earlier)).days
 
     def day_start(self, day: date) -> datetime:
-        """The UTC instant at which a learner day begins."""
-        local = datetime.combine(day, time(self.rollover_hour), tzinfo=self.zone)
+        """The UTC instant at which a learner day begins (clamped at the calendar's ends)."""
+        local = datetime.combine(clamp_day(day), time(self.rollover_hour), tzinfo=self.zone)
         return local.astimezone(UTC)
 
     def next_day_start(self, at: datetime) -> datetime:
         """When the learner day after the one holding ``at`` begins."""
-        return self.day_start(self.day(at) + timedelta(days=1))
+        return self.day_start(clamp_day(self.day(at)) + timedelta(days=1))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from studyapp.core import drafts
 from studyapp.core.grading import check
 from studyapp.core.questions import all_kinds, get_kind
-from studyapp.db import begin_write
+from studyapp.core.timezones import date_problem
+from studyapp.db import begin_write, utcnow
 from studyapp.extensions import db
 from studyapp.models import (
     Assignment,
@@ -151,12 +152,17 @@ class AssignmentSettings:
 MAX_QUESTIONS = 100
 
 
-def validate_settings(settings: AssignmentSettings) -> None:
+def validate_settings(settings: AssignmentSettings, now: datetime | None = None) -> None:
     """Refuse settings that make no sense, with a message an instructor can act on."""
     if not settings.title.strip():
         raise ServiceError("Give the quiz a title.")
     if len(settings.title.strip()) > 120:
         raise ServiceError("Keep the title under 120 characters.")
+    now = now or utcnow()
+    for at, what in ((settings.opens_at, "The open time"), (settings.closes_at, "The close time")):
+        problem = date_problem(at, now, what)
+        if problem:
+            raise ServiceError(problem)
     if settings.closes_at <= settings.opens_at:
         raise ServiceError("The close time must be after the open time.")
     if settings.time_limit_minutes is not None and not 1 <= settings.time_limit_minutes <= 600:
@@ -173,10 +179,13 @@ def validate_settings(settings: AssignmentSettings) -> None:
 
 
 def create_assignment(
-    course: Course, settings: AssignmentSettings, question_ids: list[str]
+    course: Course,
+    settings: AssignmentSettings,
+    question_ids: list[str],
+    now: datetime | None = None,
 ) -> Assignment:
     """A new quiz for the class; the questions must be in the bank, gradable and not retired."""
-    validate_settings(settings)
+    validate_settings(settings, now)
     ids = list(dict.fromkeys(question_ids))
     if not ids:
         raise ServiceError("Choose at least one question.")
@@ -344,9 +353,11 @@ def _question_ids(assignment_id: int) -> list[str]:
     )
 
 
-def update_settings(assignment: Assignment, settings: AssignmentSettings) -> None:
+def update_settings(
+    assignment: Assignment, settings: AssignmentSettings, now: datetime | None = None
+) -> None:
     """Change a quiz's settings (its questions stay); open attempts get the new deadline."""
-    validate_settings(settings)
+    validate_settings(settings, now)
     begin_write(db.session)
     for key, value in vars(settings).items():
         setattr(assignment, key, value)
@@ -356,11 +367,20 @@ def update_settings(assignment: Assignment, settings: AssignmentSettings) -> Non
 
 
 def set_override(
-    assignment: Assignment, user_id: int, *, extra_minutes: int, closes_at: datetime | None
+    assignment: Assignment,
+    user_id: int,
+    *,
+    extra_minutes: int,
+    closes_at: datetime | None,
+    now: datetime | None = None,
 ) -> None:
     """Give one student extra time and/or a later close time (0 and None remove it)."""
     if not 0 <= extra_minutes <= 600:
         raise ServiceError("Extra time must be between 0 and 600 minutes.")
+    if closes_at is not None:
+        problem = date_problem(closes_at, now or utcnow(), "An extension")
+        if problem:
+            raise ServiceError(problem)
     if closes_at is not None and closes_at <= assignment.closes_at:
         raise ServiceError("An extension must end after the quiz's own close time.")
     begin_write(db.session)
@@ -594,7 +614,7 @@ def save_answers(
     if state != AttemptState.OPEN:
         db.session.rollback()
         raise ServiceError("This attempt has been submitted; answers can no longer change.")
-    if now > deadline + GRACE:
+    if now - GRACE > deadline:
         db.session.rollback()
         finish_attempt(attempt.id, now, by="deadline")
         raise ServiceError("Time is up: your attempt was submitted with the answers saved.")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import import_module
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from studyapp.core.questions import KINDS
+from studyapp.core.timezones import to_local
 
 FEATURES = ("main", "auth", "essay", "study", "quiz", "instructor", "api")
 
@@ -29,15 +29,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def localtime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """Format an aware UTC datetime in the current user's time zone."""
+    """Format an aware UTC datetime in the current user's time zone (in UTC if it cannot be)."""
     if value is None:
         return "—"
     tz = "UTC"
     if getattr(current_user, "is_authenticated", False):
         tz = current_user.timezone or "UTC"
-    local = value.astimezone(ZoneInfo(tz))
-    suffix = "" if tz == "UTC" else f" ({local.tzname()})"
-    return local.strftime(fmt) + (suffix if tz != "UTC" else " UTC")
+    local = to_local(value, tz)
+    if tz == "UTC" or local.tzinfo is UTC:  # UTC chosen, or the zone would leave the calendar
+        return local.strftime(fmt) + " UTC"
+    return local.strftime(fmt) + f" ({local.tzname()})"
 
 
 def percent(value: float | None, digits: int = 0) -> str:

@@ -47,9 +47,7 @@ def _urls(app, values, prefixes):
             continue
         url = rule.rule
         for arg in rule.arguments:
-            url = url.replace(f"<int:{arg}>", str(values[arg])).replace(
-                f"<{arg}>", str(values[arg])
-            )
+            url = url.replace(f"<id:{arg}>", str(values[arg])).replace(f"<{arg}>", str(values[arg]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url
 

@@ -6,11 +6,9 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
     Field,
     HiddenField,
-    IntegerField,
     PasswordField,
     StringField,
 )
@@ -19,7 +17,6 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
-    NumberRange,
     Optional,
     StopValidation,
     ValidationError,
@@ -29,6 +26,7 @@ from studyapp.core.passwords import MAX_LENGTH as MAX_PASSWORD
 from studyapp.core.passwords import MIN_LENGTH as MIN_PASSWORD
 from studyapp.core.passwords import password_problem
 from studyapp.core.timezones import DEFAULT_ZONE, canonical_zone, zones
+from studyapp.web.inputs import DecimalNumberField, WholeNumberField
 from studyapp.web.validators import PlainText
 
 
@@ -152,18 +150,22 @@ class SettingsForm(FlaskForm):
         validators=[DataRequired("Choose a time zone.")],
         description="Type part of the name to search, such as Seoul or Berlin.",
     )
-    rollover_hour = IntegerField(
+    rollover_hour = WholeNumberField(
         "New day starts at (hour)",
-        validators=[NumberRange(0, 23)],
+        lo=0,
+        hi=23,
+        message="Choose an hour between 0 and 23.",
         description="Reviews done before this hour count for the previous day.",
     )
-    desired_retention = DecimalField(
+    desired_retention = DecimalNumberField(
         "Desired retention",
         places=2,
         # Decimal bounds: the float 0.97 is a hair below Decimal("0.97") and would refuse it.
-        validators=[NumberRange(Decimal("0.70"), Decimal("0.97"), "Choose between 0.70 and 0.97.")],
+        lo=Decimal("0.70"),
+        hi=Decimal("0.97"),
+        message="Choose between 0.70 and 0.97.",
         description="How likely you want to be to remember a card when it is due (0.70–0.97).",
     )
-    new_cards_per_day = IntegerField(
-        "New cards per day", validators=[NumberRange(0, 500, "Choose between 0 and 500.")]
+    new_cards_per_day = WholeNumberField(
+        "New cards per day", lo=0, hi=500, message="Choose between 0 and 500."
     )

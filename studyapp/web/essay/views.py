@@ -15,8 +15,10 @@ from studyapp.models import Question
 from studyapp.services import bank, visibility
 from studyapp.services.reader import questions_by_sentence
 from studyapp.web.essay import bp
+from studyapp.web.inputs import query_int
 
 PAGE_SIZE = 40
+MAX_PAGE = 10_000  # far beyond the bank's last page
 
 
 def _viewer():  # type: ignore[no-untyped-def]
@@ -93,7 +95,7 @@ def browse():
         section = None
     if qtype and qtype not in KINDS:
         qtype = None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = query_int("page", 1, 1, MAX_PAGE)
     stmt = bank.filter_questions(
         section=section, qtype=qtype, fact_id=fact_id, sentence_id=sentence_id
     )

@@ -10,7 +10,6 @@ from wtforms import (
     DateTimeLocalField,
     Field,
     HiddenField,
-    IntegerField,
     RadioField,
     SearchField,
     SelectField,
@@ -19,11 +18,13 @@ from wtforms import (
     ValidationError,
     widgets,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import graded_kinds
 from studyapp.models import GradingMethod, Visibility
 from studyapp.web.choices import options
+from studyapp.web.inputs import MAX_ID, Token, WholeNumberField
 from studyapp.web.validators import PlainText
 
 VISIBILITY = [
@@ -73,18 +74,21 @@ class AssignmentSettingsForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=120), PlainText()])
     opens_at = DateTimeLocalField("Opens", validators=[DataRequired()], format=DATETIME)
     closes_at = DateTimeLocalField("Closes (due)", validators=[DataRequired()], format=DATETIME)
-    time_limit_minutes = IntegerField(
+    time_limit_minutes = WholeNumberField(
         "Time limit in minutes",
-        validators=[Optional(), NumberRange(1, 600, "Between 1 and 600 minutes, or blank.")],
+        validators=[Optional()],
+        lo=1,
+        hi=600,
+        message="Between 1 and 600 minutes, or blank.",
         description="Leave blank for no limit.",
     )
-    attempts_allowed = IntegerField(
+    attempts_allowed = WholeNumberField(
         "Attempts allowed",
         default=1,
-        validators=[
-            InputRequired("Say how many attempts."),
-            NumberRange(1, 20, "Between 1 and 20."),
-        ],
+        validators=[InputRequired("Say how many attempts.")],
+        lo=1,
+        hi=20,
+        message="Between 1 and 20.",
     )
     grading_method = SelectField(
         "Grade by",
@@ -130,20 +134,26 @@ class AssignmentForm(AssignmentSettingsForm):
         choices=options([("draw", "Draw them at random"), ("pick", "Pick them myself")]),
         default="draw",
     )
-    draw_count = IntegerField(
+    draw_count = WholeNumberField(
         "How many to draw",
         default=10,
-        validators=[Optional(), NumberRange(1, 100, "Between 1 and 100.")],
+        validators=[Optional()],
+        lo=1,
+        hi=100,
+        message="Between 1 and 100.",
     )
     # mix_<kind>: one count per auto-graded kind, added by ``assignment_form``
     draw_sections = _Checkboxes("Sections to draw from (none ticked: all)")
     same_fact = BooleanField("Allow two questions on the same fact")
-    seed = IntegerField(
+    seed = WholeNumberField(
         "Seed (optional)",
-        validators=[Optional(), NumberRange(0, 2**31 - 1)],
+        validators=[Optional()],
+        lo=0,
+        hi=2**31 - 1,
+        message=f"A seed is a whole number from 0 to {2**31 - 1}.",
         description="The same seed and choices draw the same questions.",
     )
-    question_ids = _Checkboxes("Picked questions", validate_choice=False)
+    question_ids = _Checkboxes("Picked questions", validate_choice=False, validators=[Token()])
     pick_q = SearchField(
         "Search the prompts",
         validators=[
@@ -173,7 +183,9 @@ class AssignmentForm(AssignmentSettingsForm):
 def assignment_form(**kwargs: Any) -> AssignmentForm:
     """The new-quiz form, with a mix count (``mix_<kind>``) for each kind the app grades itself."""
     counts = {
-        f"mix_{kind.id}": IntegerField(kind.label, validators=[Optional(), NumberRange(0, 100)])
+        f"mix_{kind.id}": WholeNumberField(
+            kind.label, validators=[Optional()], lo=0, hi=100, message="Between 0 and 100."
+        )
         for kind in graded_kinds()
     }
     return type("AssignmentForm", (AssignmentForm,), counts)(**kwargs)  # type: ignore[no-any-return]
@@ -203,7 +215,7 @@ class QuestionsEditForm(FlaskForm):
     the question's id after a colon (the value of the button pressed)."""
 
     edit = StringField(validators=[DataRequired(), Length(max=60), PlainText()])
-    question_ids = _Checkboxes("Questions to add", validate_choice=False)
+    question_ids = _Checkboxes("Questions to add", validate_choice=False, validators=[Token()])
 
     def change(self) -> tuple[str, list[str]]:
         """(edit, question ids) as the service takes them."""
@@ -211,12 +223,25 @@ class QuestionsEditForm(FlaskForm):
         return edit, [qid] if qid else list(self.question_ids.data or [])
 
 
+def _user_id(value: Any) -> int:
+    """A student id from the form (ValueError unless ASCII digits of a possible id)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = parse_small_int(value, 1, MAX_ID)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
 class OverrideForm(FlaskForm):
-    student_id = SelectField("Student", coerce=int)
-    extra_minutes = IntegerField(
+    student_id = SelectField("Student", coerce=_user_id)
+    extra_minutes = WholeNumberField(
         "Extra minutes",
         default=0,
-        validators=[Optional(), NumberRange(0, 600, "Between 0 and 600.")],
+        validators=[Optional()],
+        lo=0,
+        hi=600,
+        message="Between 0 and 600.",
     )
     closes_at = DateTimeLocalField(
         "Extended close (optional)", validators=[Optional()], format=DATETIME

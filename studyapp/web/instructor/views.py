@@ -10,7 +10,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -26,6 +25,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from studyapp.core import charts, stats
+from studyapp.core.timezones import from_local, to_local
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import (
@@ -53,6 +53,7 @@ from studyapp.services.bank import (
 )
 from studyapp.web import svg
 from studyapp.web.choices import options
+from studyapp.web.inputs import is_token
 from studyapp.web.instructor import bp
 from studyapp.web.instructor.forms import (
     ActionForm,
@@ -91,23 +92,17 @@ def _assignment(assignment_id: int) -> Assignment:
     return a
 
 
-def _zone() -> ZoneInfo:
-    try:
-        return ZoneInfo(current_user.timezone or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _to_utc(value: datetime | None) -> datetime | None:
     """A time the instructor entered, read in their own time zone."""
     if value is None:
         return None
-    return value.replace(tzinfo=_zone()).astimezone(ZoneInfo("UTC"))
+    return from_local(value, current_user.timezone)
 
 
 def _to_local(value: datetime) -> datetime:
     """A UTC time as the naive local time a datetime-local field shows."""
-    return value.astimezone(_zone()).replace(tzinfo=None, second=0, microsecond=0)
+    local = to_local(value, current_user.timezone)
+    return local.replace(tzinfo=None, second=0, microsecond=0)
 
 
 # --- classes --------------------------------------------------------------------------------
@@ -137,7 +132,7 @@ def create_course():
     return redirect(url_for("instructor.course", course_id=course.id))
 
 
-@bp.get("/courses/<int:course_id>")
+@bp.get("/courses/<id:course_id>")
 def course(course_id: int):
     c = _course(course_id)
     return render_template(
@@ -150,7 +145,7 @@ def course(course_id: int):
     )
 
 
-@bp.post("/courses/<int:course_id>/code")
+@bp.post("/courses/<id:course_id>/code")
 def regenerate_code(course_id: int):
     c = _course(course_id)
     if ActionForm().validate_on_submit():
@@ -159,7 +154,7 @@ def regenerate_code(course_id: int):
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
-@bp.post("/courses/<int:course_id>/joining")
+@bp.post("/courses/<id:course_id>/joining")
 def toggle_joining(course_id: int):
     c = _course(course_id)
     form = JoiningForm()
@@ -174,7 +169,7 @@ def toggle_joining(course_id: int):
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
-@bp.post("/courses/<int:course_id>/students/<int:user_id>/remove")
+@bp.post("/courses/<id:course_id>/students/<id:user_id>/remove")
 def remove_student(course_id: int, user_id: int):
     c = _course(course_id)
     if ActionForm().validate_on_submit() and classes.remove_student(c, user_id):
@@ -182,7 +177,7 @@ def remove_student(course_id: int, user_id: int):
     return redirect(url_for("instructor.course", course_id=c.id))
 
 
-@bp.post("/courses/<int:course_id>/students/<int:user_id>/reset-link")
+@bp.post("/courses/<id:course_id>/students/<id:user_id>/reset-link")
 def reset_link(course_id: int, user_id: int):
     """A one-time link that sets a new password, for a student of this class only."""
     c = _course(course_id)
@@ -298,7 +293,7 @@ def _draw_errors(form: AssignmentForm) -> bool:
     )
 
 
-@bp.route("/courses/<int:course_id>/assignments/new", methods=["GET", "POST"])
+@bp.route("/courses/<id:course_id>/assignments/new", methods=["GET", "POST"])
 def new_assignment(course_id: int):
     c = _course(course_id)
     form = assignment_form()
@@ -311,7 +306,8 @@ def new_assignment(course_id: int):
         if request.args.get("source") == "pick" or searching:
             form.source.data = "pick"
     chosen = _pick_filters(form)
-    picked = list(dict.fromkeys(form.question_ids.data or []))[: quiz.MAX_QUESTIONS + 1]
+    ticked = [qid for qid in form.question_ids.data or [] if is_token(qid)]
+    picked = list(dict.fromkeys(ticked))[: quiz.MAX_QUESTIONS + 1]
     pick = _pick_page(chosen)
     shown = {q.id for q in pick["candidates"]}
     picked_elsewhere = [r for q, r in questions_by_ids(picked).items() if q not in shown]
@@ -349,7 +345,7 @@ def _create(c: Course, form: AssignmentForm, picked: list[str]) -> tuple[Assignm
     """Create the quiz from the picked questions or a draw; returns it and a note."""
     settings = _settings(form)
     if form.source.data == "pick":
-        return quiz.create_assignment(c, settings, picked), ""
+        return quiz.create_assignment(c, settings, picked, utcnow()), ""
     if picked:
         raise ServiceError(
             "You ticked questions but chose to draw at random: choose “Pick them myself” to "
@@ -368,10 +364,10 @@ def _create(c: Course, form: AssignmentForm, picked: list[str]) -> tuple[Assignm
     note = f"Drawn with seed {seed}."
     if len(ids) < wanted:
         note += f" Only {len(ids)} of the {wanted} asked for fit those choices."
-    return quiz.create_assignment(c, settings, ids), note
+    return quiz.create_assignment(c, settings, ids, utcnow()), note
 
 
-@bp.route("/assignments/<int:assignment_id>/edit", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>/edit", methods=["GET", "POST"])
 def edit_assignment(assignment_id: int):
     a = _assignment(assignment_id)
     form = AssignmentSettingsForm()
@@ -393,7 +389,7 @@ def edit_assignment(assignment_id: int):
         form.show_answers.data = a.show_answers.value
     elif form.validate_on_submit():
         try:
-            quiz.update_settings(a, _settings(form))
+            quiz.update_settings(a, _settings(form), utcnow())
         except ServiceError as exc:
             flash(str(exc), "error")
         else:
@@ -412,7 +408,7 @@ EDITED = {
 }
 
 
-@bp.route("/assignments/<int:assignment_id>/questions", methods=["GET", "POST"])
+@bp.route("/assignments/<id:assignment_id>/questions", methods=["GET", "POST"])
 def assignment_questions(assignment_id: int):
     """The quiz's questions: add, remove and reorder them until a student starts."""
     a = _assignment(assignment_id)
@@ -460,7 +456,7 @@ def _overrides(a: Assignment) -> list[tuple[AssignmentOverride, User]]:
     return [(override, user) for override, user in rows]
 
 
-@bp.get("/assignments/<int:assignment_id>")
+@bp.get("/assignments/<id:assignment_id>")
 def assignment(assignment_id: int):
     a = _assignment(assignment_id)
     now = utcnow()
@@ -494,7 +490,7 @@ def assignment(assignment_id: int):
     )
 
 
-@bp.post("/assignments/<int:assignment_id>/overrides")
+@bp.post("/assignments/<id:assignment_id>/overrides")
 def set_override(assignment_id: int):
     a = _assignment(assignment_id)
     form = OverrideForm()
@@ -506,6 +502,7 @@ def set_override(assignment_id: int):
                 form.student_id.data,
                 extra_minutes=form.extra_minutes.data or 0,
                 closes_at=_to_utc(form.closes_at.data),
+                now=utcnow(),
             )
         except ServiceError as exc:
             flash(str(exc), "error")
@@ -519,14 +516,14 @@ def set_override(assignment_id: int):
 # --- gradebook ------------------------------------------------------------------------------
 
 
-@bp.get("/courses/<int:course_id>/gradebook")
+@bp.get("/courses/<id:course_id>/gradebook")
 def gradebook_page(course_id: int):
     c = _course(course_id)
     book = gradebook.gradebook(c, utcnow())
     return render_template("instructor/gradebook.html", c=c, book=book, minutes=gradebook.minutes)
 
 
-@bp.get("/courses/<int:course_id>/gradebook.csv")
+@bp.get("/courses/<id:course_id>/gradebook.csv")
 def gradebook_csv(course_id: int):
     c = _course(course_id)
     text = gradebook.gradebook_csv(gradebook.gradebook(c, utcnow()))
@@ -542,7 +539,7 @@ def gradebook_csv(course_id: int):
     )
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def attempt(attempt_id: int):
     t = db.session.get(Attempt, attempt_id)
     if t is None or t.assignment.course.instructor_id != current_user.id:

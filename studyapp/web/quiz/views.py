@@ -16,6 +16,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 
 from studyapp.core import drafts
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.db import utcnow
 from studyapp.extensions import db
@@ -25,6 +26,7 @@ from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, essay, questions_by_ids
 from studyapp.services.gradebook import attempt_detail
 from studyapp.web.drafts import PageAnswers, read_answers
+from studyapp.web.inputs import query_int
 from studyapp.web.quiz import bp
 from studyapp.web.quiz.forms import AttemptForm, JoinForm, StartForm
 
@@ -70,7 +72,7 @@ def _assignment_for_student(assignment_id: int) -> Assignment:
     return assignment
 
 
-@bp.get("/assignments/<int:assignment_id>")
+@bp.get("/assignments/<id:assignment_id>")
 def assignment(assignment_id: int):
     a = _assignment_for_student(assignment_id)
     now = utcnow()
@@ -94,7 +96,7 @@ def assignment(assignment_id: int):
     )
 
 
-@bp.post("/assignments/<int:assignment_id>/start")
+@bp.post("/assignments/<id:assignment_id>/start")
 def start(assignment_id: int):
     a = _assignment_for_student(assignment_id)
     if not StartForm().validate_on_submit():
@@ -154,14 +156,14 @@ def _refused_page(attempt: Attempt, page: PageAnswers) -> str:
 def _close_if_overdue(attempt: Attempt) -> bool:
     """Finish the attempt if its deadline (plus grace) has passed; True if it is closed."""
     now = utcnow()
-    if attempt.state == AttemptState.OPEN and now > attempt.deadline + quiz.GRACE:
+    if attempt.state == AttemptState.OPEN and now - quiz.GRACE > attempt.deadline:
         if quiz.finish_attempt(attempt.id, now, by="deadline"):
             flash("Time is up: your attempt was submitted with the answers you had saved.", "info")
         db.session.refresh(attempt)
     return attempt.state != AttemptState.OPEN
 
 
-@bp.get("/attempts/<int:attempt_id>")
+@bp.get("/attempts/<id:attempt_id>")
 def take(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if _close_if_overdue(attempt):
@@ -171,7 +173,7 @@ def take(attempt_id: int):
     if not items:
         abort(404)
     a = attempt.assignment
-    page = max(min(request.args.get("page", 1, type=int) or 1, len(items)), 1)
+    page = max(min(query_int("page", 1, 1, quiz.MAX_QUESTIONS), len(items)), 1)
     saved = quiz.saved_drafts(attempt)
     # (position, item, saved response, its number): the page knows questions by position only.
     numbered = [(n, item, *saved.get(qid, (None, 0))) for n, (qid, item) in enumerate(items, 1)]
@@ -190,7 +192,7 @@ def take(attempt_id: int):
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/save")
+@bp.post("/attempts/<id:attempt_id>/save")
 def save(attempt_id: int):
     """Save the page without JavaScript (Save, Previous, Next, a question number)."""
     attempt = _own_attempt(attempt_id)
@@ -209,13 +211,13 @@ def save(attempt_id: int):
     go = form.go.data or ""
     if go == "finish":
         return _finish(attempt)
-    page = int(go) if go.isdigit() else request.args.get("page", 1, type=int)
+    page = parse_small_int(go, 1, quiz.MAX_QUESTIONS) or query_int("page", 1, 1, quiz.MAX_QUESTIONS)
     if not go:
         flash("Answers saved.", "success")
     return redirect(url_for("quiz.take", attempt_id=attempt.id, page=page))
 
 
-@bp.post("/attempts/<int:attempt_id>/autosave")
+@bp.post("/attempts/<id:attempt_id>/autosave")
 def autosave(attempt_id: int):
     """Save what the page holds (called by quiz.js on each change). Never reveals marks.
 
@@ -241,7 +243,7 @@ def autosave(attempt_id: int):
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
+@bp.post("/attempts/<id:attempt_id>/submit")
 def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
@@ -269,7 +271,7 @@ def _finish(attempt: Attempt):  # type: ignore[no-untyped-def]
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
 
-@bp.get("/attempts/<int:attempt_id>/result")
+@bp.get("/attempts/<id:attempt_id>/result")
 def result(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     if not _close_if_overdue(attempt):

@@ -5,21 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectMultipleField, widgets
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms import HiddenField, SelectMultipleField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import Question, get_kind, graded_kinds
 from studyapp.core.questions.kinds import ResponseError
 from studyapp.services import ServiceError
 from studyapp.web.choices import options
+from studyapp.web.inputs import MAX_ID, Token, WholeNumberField
 
 
 class AnswerForm(FlaskForm):
     """The fixed part of an answer: which card, which version, which request."""
 
-    question_id = HiddenField(validators=[DataRequired(), Length(max=40)])
-    card_version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
-    request_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    question_id = HiddenField(validators=[DataRequired(), Length(max=40), Token()])
+    card_version = WholeNumberField(
+        widget=HiddenInput(),
+        validators=[Optional()],
+        lo=0,
+        hi=MAX_ID,
+        message="This card's version is not a number.",
+    )
+    request_id = HiddenField(validators=[DataRequired(), Length(max=64), Token()])
     shown_at = HiddenField(validators=[Optional(), Length(max=40)])
     mode = HiddenField(validators=[Optional(), Length(max=16)])
 
@@ -48,25 +57,26 @@ class PracticeForm(FlaskForm):
 
     sections = _Checkboxes("Sections", validate_choice=True)
     types = _Checkboxes("Question types", choices=_graded_kind_choices, validate_choice=True)
-    count = IntegerField(
+    count = WholeNumberField(
         "Number of questions",
         default=10,
-        validators=[NumberRange(MIN_COUNT, MAX_COUNT, f"Choose {MIN_COUNT} to {MAX_COUNT}.")],
+        lo=MIN_COUNT,
+        hi=MAX_COUNT,
+        message=f"Choose {MIN_COUNT} to {MAX_COUNT}.",
     )
 
 
 class PracticeSubmitForm(FlaskForm):
     """The fixed part of a submitted practice quiz."""
 
-    batch_id = HiddenField(validators=[DataRequired(), Length(max=40)])
-    question_ids = HiddenField(validators=[DataRequired(), Length(max=4000)])
+    batch_id = HiddenField(validators=[DataRequired(), Length(max=40), Token()])
+    question_ids = HiddenField(validators=[DataRequired(), Length(max=4000), Token()])
     mode = HiddenField(validators=[Optional(), Length(max=16)])
 
 
 def read_rating(form: Any) -> int | None:
     """The self-rating button pressed (1 Again .. 4 Easy), or None."""
-    raw = form.get("rating") or ""
-    return int(raw) if raw in ("1", "2", "3", "4") else None
+    return parse_small_int(form.get("rating"), 1, 4)
 
 
 def read_response(item: Question, form: Any, prefix: str = "") -> Any:

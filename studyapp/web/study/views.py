@@ -29,6 +29,7 @@ from studyapp.services.bank import core_question, essay, facts_by_id
 from studyapp.web import svg
 from studyapp.web.choices import options
 from studyapp.web.drafts import PageAnswers, read_answers
+from studyapp.web.inputs import query_int
 from studyapp.web.safety import safe_next
 from studyapp.web.study import bp
 from studyapp.web.study.forms import (
@@ -43,6 +44,7 @@ from studyapp.web.study.forms import (
 ANSWER_MODES = {ReviewMode.STUDY.value: ReviewMode.STUDY, "flashcard": ReviewMode.FLASHCARD}
 PRACTICE_MODES = {"practice": ReviewMode.PRACTICE, "mistakes": ReviewMode.MISTAKES}
 MAX_DURATION_MS = 30 * 60 * 1000
+MAX_DECK = 100_000  # a flashcard position beyond any deck (it wraps round the deck)
 
 
 def _wants_json() -> bool:
@@ -152,7 +154,7 @@ def answer():
         result = study.record_answer(
             current_user,
             question_id=item.id,
-            card_version=int(form.card_version.data or 0),
+            card_version=form.card_version.data or 0,
             request_id=form.request_id.data,
             response=response,
             duration_ms=_duration_ms(form.shown_at.data, now),
@@ -194,7 +196,7 @@ def _flashcard_return() -> str:
     return target if target and target.startswith(deck) else deck
 
 
-@bp.get("/feedback/<int:review_id>")
+@bp.get("/feedback/<id:review_id>")
 def feedback(review_id: int):
     try:
         shown = study.feedback(current_user, review_id, utcnow())
@@ -505,7 +507,7 @@ def flashcards():
             )
             return redirect(url_for("study.flashcards"))
         abort(404)
-    index = request.args.get("i", 0, type=int) % len(ids)
+    index = query_int("i", 0, -MAX_DECK, MAX_DECK) % len(ids)
     view = study.card_view_for(current_user, ids[index], now)
     if view is None:
         abort(404)

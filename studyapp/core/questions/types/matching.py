@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from studyapp.core.grading import Verdict
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import checks
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.kinds import (
@@ -85,10 +86,10 @@ class Matching(QuestionKind):
         left, right = self.columns(question)
         pairs = []
         for i, name in enumerate(left):
-            raw = form.get(f"{prefix}match-{i}", "")
-            if not raw.isdigit() or not 0 <= int(raw) < len(right):
+            index = parse_small_int(form.get(f"{prefix}match-{i}"), 0, len(right) - 1)
+            if index is None:
                 raise ResponseError("Match every item on the left.")
-            pairs.append([name, right[int(raw)]])
+            pairs.append([name, right[index]])
         return pairs
 
     def partial_draft(
@@ -98,9 +99,9 @@ class Matching(QuestionKind):
         left, right = self.columns(question)
         pairs = []
         for i, name in enumerate(left):
-            raw = form.get(f"{prefix}match-{i}", "")
-            if raw.isdigit() and int(raw) < len(right):
-                pairs.append([name, right[int(raw)]])
+            index = parse_small_int(form.get(f"{prefix}match-{i}"), 0, len(right) - 1)
+            if index is not None:
+                pairs.append([name, right[index]])
         return True, pairs
 
     @staticmethod

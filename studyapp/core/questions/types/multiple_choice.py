@@ -7,6 +7,7 @@ from typing import Any
 
 from studyapp.core.facts import Fact
 from studyapp.core.grading import Verdict
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import checks
 from studyapp.core.questions.context import Context, sort_key, stable_hash
 from studyapp.core.questions.kinds import (
@@ -112,10 +113,10 @@ class MultipleChoice(QuestionKind):
         return self.verdict(question, right, "Correct.", f"Not quite: the answer is {key}.")
 
     def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
-        raw = form.get(prefix + "choice", "")
-        if not raw.isdigit() or not 0 <= int(raw) < len(question.options or ()):
+        index = parse_small_int(form.get(prefix + "choice"), 0, len(question.options or ()) - 1)
+        if index is None:
             raise ResponseError("Choose one of the options.")
-        return question.options[int(raw)]  # type: ignore[index]
+        return question.options[index]  # type: ignore[index]
 
     def choice_key(self, question: Question) -> tuple[list[str], str] | None:
         return list(question.options or ()), str(question.answer)

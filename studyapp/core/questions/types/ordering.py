@@ -7,6 +7,7 @@ from itertools import combinations
 from typing import Any
 
 from studyapp.core.grading import Verdict
+from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import checks
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.kinds import (
@@ -102,13 +103,15 @@ class Ordering(QuestionKind):
     def parse_form(self, form: Mapping[str, str], question: Question, prefix: str = "") -> Any:
         options = tuple(question.options or ())
         n = len(options)
-        positions = [form.get(f"{prefix}pos-{i}", "") for i in range(n)]
-        if not all(p.isdigit() and 1 <= int(p) <= n for p in positions):
-            raise ResponseError("Give every event a position.")
+        positions: list[int] = []
+        for i in range(n):
+            position = parse_small_int(form.get(f"{prefix}pos-{i}"), 1, n)
+            if position is None:
+                raise ResponseError("Give every event a position.")
+            positions.append(position)
         if len(set(positions)) != n:
             raise ResponseError("Give each event a different position.")
-        order = sorted(range(n), key=lambda i: int(positions[i]))
-        return [options[i] for i in order]
+        return [options[i] for i in sorted(range(n), key=positions.__getitem__)]
 
     def partial_draft(
         self, form: Mapping[str, str], question: Question, prefix: str = ""
@@ -121,14 +124,14 @@ class Ordering(QuestionKind):
         n = len(options)
         slots: list[str | None] = [None] * n
         for i, option in enumerate(options):
-            raw = form.get(f"{prefix}pos-{i}", "")
-            if not (raw.isdigit() and 1 <= int(raw) <= n):
+            position = parse_small_int(form.get(f"{prefix}pos-{i}"), 1, n)
+            if position is None:
                 continue
-            if slots[int(raw) - 1] is not None:
+            if slots[position - 1] is not None:
                 raise ResponseError(
-                    f"Two events are at position {int(raw)}: give each event its own position."
+                    f"Two events are at position {position}: give each event its own position."
                 )
-            slots[int(raw) - 1] = option
+            slots[position - 1] = option
         return True, slots
 
     def answer_text(self, question: Question) -> str:
