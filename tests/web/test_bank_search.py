@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import timedelta
 from html import unescape
 
-import pytest
 from sqlalchemy import select
 
 from studyapp.core.questions import Question as CoreQuestion
@@ -174,12 +173,14 @@ def test_a_key_held_back_during_an_attempt_is_not_searched(app, client, auth, in
     assert sibling.id in _found(client, q=prompt_word)
 
 
-@pytest.mark.parametrize("query", ["nul\x00l", "\u202eevil"])
-def test_a_search_with_hidden_characters_is_refused_clearly(client, query):
-    page = client.get("/questions", query_string={"q": query})
+def test_a_search_with_hidden_characters_is_refused_clearly(client):
+    page = client.get("/questions", query_string={"q": "\u202eevil"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert re.search(r'<p class="error" id="q-error" role="alert">The search contains', html)
+    # A NUL anywhere in an address is refused before any page is made, with a message.
+    nul = client.get("/questions", query_string={"q": "nul\x00l"})
+    assert nul.status_code == 400 and "contains a NUL character" in nul.get_data(as_text=True)
 
 
 def test_a_long_search_is_cut_to_its_first_200_characters(client):
