@@ -198,6 +198,7 @@ def _forecast(user: User, clock: LearnerClock, today: date) -> dict[int, int]:
         .where(
             Card.user_id == user.id,
             Card.due < starts[-1],
+            Card.phase != CardPhase.NEW.value,  # back to new by an undo: a new card, not due
             Question.in_bank.is_(True),
             Question.retired_at.is_(None),
         )
@@ -219,7 +220,7 @@ def mastery(user: User) -> tuple[list[Share], list[Share], int]:
             Question.section,
             fact,
             func.count(Question.id),
-            func.count(Card.id),
+            func.coalesce(func.sum(case((Card.phase != CardPhase.NEW.value, 1), else_=0)), 0),
             func.coalesce(func.sum(case((mastered, 1), else_=0)), 0),
         )
         .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from studyapp.core import scheduling
@@ -205,6 +205,7 @@ _DUE = (
         .where(
             Card.user_id == bindparam("uid"),
             Card.due <= bindparam("now"),
+            Card.phase != CardPhase.NEW.value,
             ~held(Card.question_id),
         )
     )
@@ -226,10 +227,13 @@ _ANSWERING = (
 )
 _INSERT_CARD = insert(Card.__table__).returning(Card.__table__.c.id)
 _INSERT_REVIEW = insert(Review.__table__).returning(Review.__table__.c.id)
-_UNSTUDIED = _usable(select(Question.id)).where(
-    ~exists(
-        select(Card.id).where(Card.user_id == bindparam("uid"), Card.question_id == Question.id)
-    ),
+# A card still in the "new" phase (its first answer was undone) is a new card again.
+_UNSTUDIED = _usable(
+    select(Question.id, func.coalesce(Card.version, 0).label("version")).outerjoin(
+        Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid"))
+    )
+).where(
+    or_(Card.id.is_(None), Card.phase == CardPhase.NEW.value),
     ~held(Question.id),
 )
 
@@ -329,7 +333,7 @@ def next_card(user: User, now: datetime) -> CardView | None:
     due: list[tuple[bool, datetime, str, int, int, str | None]] = []
     if row:
         due.append((bool(row.blocked), row.due, row.question_id, row.id, row.version, None))
-    exam_new: list[tuple[bool, int, str, str]] = []
+    exam_new: list[tuple[bool, int, str, int, str]] = []
     if exam_rows:
         exam_due, exam_new = _exam_candidates(user, now, clock, exams, exam_rows, today)
         due.extend(exam_due)
@@ -349,20 +353,20 @@ def next_card(user: User, now: datetime) -> CardView | None:
             kind=kind,
         )
 
-    unstudied: list[str] | None = None
+    unstudied: list[tuple[str, int]] | None = None
     for allow_blocked in (False, True):
         if due and (allow_blocked or not due[0][0]):
             _, _, question_id, card_id, version, exam = due[0]
             return view(question_id, card_id, version, exam, "exam" if exam else "due")
         if exam_new and (allow_blocked or not exam_new[0][0]):
-            _, _, question_id, title = exam_new[0]
-            return view(question_id, None, 0, title, "exam")
+            _, _, question_id, version, title = exam_new[0]
+            return view(question_id, None, version, title, "exam")
         if new_left > 0:
             if unstudied is None:
-                unstudied = _unstudied(user, now)
-            for question_id in unstudied:
+                unstudied = _unstudied_cards(user, now)
+            for question_id, version in unstudied:
                 if allow_blocked or not today.blocked(fact_of(question_id), question_id):
-                    return view(question_id, None, 0, None, "new")
+                    return view(question_id, None, version, None, "new")
     return None
 
 
@@ -376,6 +380,7 @@ _EXAM_CARDS = _usable(
         Card.version,
         Card.due,
         Card.state,
+        Card.phase,
         held(Question.id).label("held"),
     )
     .join(QuestionFact, QuestionFact.question_id == Question.id)
@@ -410,7 +415,7 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
     due, fresh, chosen = [], [], set()
     for fact, fact_rows in by_fact.items():
         exam = exam_of_fact[fact]
-        studied = [r for r in fact_rows if r.card_id is not None]
+        studied = [r for r in fact_rows if r.card_id is not None and r.phase != CardPhase.NEW]
         if any(r.id in chosen or (r.due <= now and not r.held) for r in studied):
             continue  # reviewed through another fact's pick, or in the ordinary due list
         when = {
@@ -422,6 +427,7 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
             )
             for r in studied
         }
+        studied_ids = {r.id for r in studied}
         if any(w > now for w in when.values()):
             continue  # recalled well enough at the close for now
         shown = [r for r in studied if not r.held]
@@ -431,19 +437,35 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
             due.append((blocked, when[r.id], r.id, r.card_id, r.version, exam.title))
             chosen.add(r.id)
             continue
-        new = [r for r in fact_rows if r.card_id is None and not r.held and r.id not in chosen]
+        new = [
+            r for r in fact_rows if r.id not in studied_ids and not r.held and r.id not in chosen
+        ]
         if new:
             r = min(new, key=lambda r: _new_rank(r.id))
-            fresh.append((today.blocked(fact_of(r.id), r.id), _new_rank(r.id), r.id, exam.title))
+            fresh.append(
+                (
+                    today.blocked(fact_of(r.id), r.id),
+                    _new_rank(r.id),
+                    r.id,
+                    r.version or 0,
+                    exam.title,
+                )
+            )
             chosen.add(r.id)
     return due, fresh
 
 
-def _unstudied(user: User, now: datetime) -> list[str]:
-    """Usable questions the user has no card for and that are not held, in the fixed shuffled
-    order of new cards."""
+def _unstudied_cards(user: User, now: datetime) -> list[tuple[str, int]]:
+    """Usable questions the user never studied (no card, or one back to new by an undo) that
+    are not held, in the fixed shuffled order of new cards: (question id, card version)."""
     values = {"uid": user.id, **visibility.params(now)}
-    return sorted(db.session.scalars(_UNSTUDIED, values), key=_new_rank)
+    rows = db.session.execute(_UNSTUDIED, values).all()
+    return sorted(((qid, version) for qid, version in rows), key=lambda r: _new_rank(r[0]))
+
+
+def _unstudied(user: User, now: datetime) -> list[str]:
+    """The ids of _unstudied_cards, in the same order."""
+    return [qid for qid, _ in _unstudied_cards(user, now)]
 
 
 _CHOSEN = select(Question, held(Question.id).label("held")).where(Question.id == bindparam("qid"))
