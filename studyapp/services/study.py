@@ -26,7 +26,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
@@ -236,6 +236,51 @@ _UNSTUDIED = _usable(
     or_(Card.id.is_(None), Card.phase == CardPhase.NEW.value),
     ~held(Question.id),
 )
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """Cards of today: due now, due later this learner day, and when the next one is due."""
+
+    due_now: int
+    later_today: int
+    next_due: datetime | None  # the first card not due yet (any day), None when there is none
+    next_today: bool  # whether that card is due within this learner day
+
+
+_UPCOMING = _usable(
+    select(
+        func.coalesce(func.sum(case((Card.due <= bindparam("now"), 1), else_=0)), 0),
+        func.coalesce(
+            func.sum(
+                case((and_(Card.due > bindparam("now"), Card.due < bindparam("end")), 1), else_=0)
+            ),
+            0,
+        ),
+        func.min(case((Card.due > bindparam("now"), Card.due), else_=None)),
+    )
+    .select_from(Card)
+    .join(Question, Question.id == Card.question_id)
+    .where(
+        Card.user_id == bindparam("uid"),
+        Card.phase != CardPhase.NEW.value,
+        ~held(Card.question_id),
+    )
+)
+
+
+def upcoming(user: User, now: datetime) -> Upcoming:
+    """How many cards are due now and later today, and when the next one comes (one query).
+
+    Learning cards come back minutes after an answer, so "nothing due now" rarely means
+    "nothing today". Held questions (services.visibility) are not counted.
+    """
+    end = clock_for(user).next_day_start(now)
+    values = {"uid": user.id, "now": now, "end": end, **visibility.params(now)}
+    due_now, later, first = db.session.execute(_UPCOMING, values).one()
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return Upcoming(int(due_now), int(later), first, first is not None and first < end)
 
 
 def open_exams(user: User, now: datetime) -> list[OpenExam]:

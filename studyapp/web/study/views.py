@@ -101,7 +101,7 @@ def review():
             exam=view.exam,
         )
     if view is None:
-        return render_template("study/done.html")
+        return render_template("study/done.html", upcoming=study.upcoming(current_user, now))
     form = _answer_form(view, now, ReviewMode.STUDY)
     return render_template("study/review.html", view=view, item=view.item, form=form)
 
@@ -400,7 +400,8 @@ def flashcards():
 
 @bp.get("/progress")
 def dashboard():
-    data = progress.dashboard(current_user, utcnow())
+    now = utcnow()
+    data = progress.dashboard(current_user, now)
     # Each chart twice: a wide one, and a narrow one with fewer days whose text stays readable
     # on a phone (the stylesheet shows one of them). Both carry their title and numbers.
     history = {
@@ -421,6 +422,7 @@ def dashboard():
         history_chart=history,
         forecast_chart=forecast,
         mastery_bars=mastery_bars,
+        upcoming=study.upcoming(current_user, now),
     )
 
 
