@@ -7,9 +7,10 @@ Modes and the schedule:
 - ``practice`` and ``mistakes`` answers are logged (history, statistics, "my mistakes") but never
   move the schedule: cramming outside the schedule should not distort it.
 
-The queue: cards due now (by due time), then new cards up to the daily limit. A card whose
-primary fact was answered earlier the same learner day through another question (a sibling) is
-passed over while any other card is available. While a quiz of one of the student's classes is
+The queue: cards due now (by due time), then new cards up to the daily limit. A card that shares
+any fact with another question answered earlier the same learner day (a sibling) is passed over
+while any other card is available. Flashcards are dealt so that siblings stand apart too.
+While a quiz of one of the student's classes is
 open, its *facts* are brought forward through their other questions (the quiz's own questions
 are held back from everyone while it is open, see services.visibility): for each fact, when no
 card of the student on it is predicted to be recalled at the close at the student's desired
@@ -29,10 +30,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
-from studyapp.core import scheduling
+from studyapp.core import scheduling, spacing
 from studyapp.core.grading import Verdict, check
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import get_kind
@@ -181,16 +183,28 @@ _TODAY = select(Review.question_id, Review.mode, Review.phase).where(
     Review.created_at >= bindparam("start"),
     Review.undone_at.is_(None),
 )
-_BLOCKED = case(
-    (
-        and_(
-            Card.fact_id.in_(bindparam("seen_facts", expanding=True)),
-            Card.question_id.not_in(bindparam("alone", expanding=True)),
-        ),
-        1,
-    ),
-    else_=0,
-)
+
+
+def sibling_answered(question_id):  # type: ignore[no-untyped-def]
+    """SQL: whether a sibling of the question was answered today (bound list ``answered``).
+
+    Siblings are two questions that share any fact (the question_fact table), not only their
+    primary one: an ordering or matching item and a single-fact item on one of its facts are
+    siblings. The same rule spaces flashcards (core.spacing.siblings).
+    """
+    mine, theirs = aliased(QuestionFact), aliased(QuestionFact)
+    return exists(
+        select(theirs.question_id)
+        .join(mine, mine.fact_id == theirs.fact_id)
+        .where(
+            mine.question_id == question_id,
+            theirs.question_id.in_(bindparam("answered", expanding=True)),
+            theirs.question_id != question_id,
+        )
+    )
+
+
+_BLOCKED = case((sibling_answered(Card.question_id), 1), else_=0)
 _DUE = (
     _usable(
         select(
@@ -229,9 +243,11 @@ _INSERT_CARD = insert(Card.__table__).returning(Card.__table__.c.id)
 _INSERT_REVIEW = insert(Review.__table__).returning(Review.__table__.c.id)
 # A card still in the "new" phase (its first answer was undone) is a new card again.
 _UNSTUDIED = _usable(
-    select(Question.id, func.coalesce(Card.version, 0).label("version")).outerjoin(
-        Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid"))
-    )
+    select(
+        Question.id,
+        func.coalesce(Card.version, 0).label("version"),
+        sibling_answered(Question.id).label("blocked"),
+    ).outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
 ).where(
     or_(Card.id.is_(None), Card.phase == CardPhase.NEW.value),
     ~held(Question.id),
@@ -298,29 +314,23 @@ def open_exams(user: User, now: datetime) -> list[OpenExam]:
 class _Today:
     """What the user answered this learner day (undone answers excluded)."""
 
-    facts: dict[str, set[str]]  # primary fact -> questions answered
+    answered: set[str]  # questions answered
     new_started: list[str]  # questions first studied today (scheduled modes), one per answer
 
-    def blocked(self, fact: str, question_id: str) -> bool:
-        """Whether a sibling of this question (same fact, other question) was answered today."""
-        answered = self.facts.get(fact)
-        return bool(answered) and bool(answered - {question_id})
-
     def sql_params(self) -> dict[str, list[str]]:
-        """Parameters of the same rule in SQL (_BLOCKED)."""
-        alone = [next(iter(qs)) for qs in self.facts.values() if len(qs) == 1]
-        return {"seen_facts": list(self.facts), "alone": alone}
+        """Parameters of the sibling rule in SQL (sibling_answered)."""
+        return {"answered": sorted(self.answered)}
 
 
 def _today(user: User, start: datetime) -> _Today:
     rows = db.session.execute(_TODAY, {"uid": user.id, "start": start}).all()
-    facts: dict[str, set[str]] = {}
+    answered: set[str] = set()
     new_started = []
     for question_id, mode, phase in rows:
-        facts.setdefault(fact_of(question_id), set()).add(question_id)
+        answered.add(question_id)
         if mode in SCHEDULED_MODES and phase == CardPhase.NEW.value:
             new_started.append(question_id)
-    return _Today(facts, new_started)
+    return _Today(answered, new_started)
 
 
 # Question id -> primary fact, and the fixed rank of each question among new cards. Both follow
@@ -351,7 +361,7 @@ def new_cards_today(user: User, now: datetime) -> int:
     not counted."""
     clock = clock_for(user)
     today = _today(user, clock.day_start(clock.day(now)))
-    on_exam = {row.id for row in _exam_rows(user, now, open_exams(user, now))}
+    on_exam = {row.id for row in _exam_rows(user, now, open_exams(user, now), today)}
     return sum(1 for q in today.new_started if q not in on_exam)
 
 
@@ -366,7 +376,7 @@ def next_card(user: User, now: datetime) -> CardView | None:
     clock = clock_for(user)
     today = _today(user, clock.day_start(clock.day(now)))
     exams = open_exams(user, now)
-    exam_rows = _exam_rows(user, now, exams)
+    exam_rows = _exam_rows(user, now, exams, today)
     on_exam = {row.id for row in exam_rows}
     new_left = max(
         user.new_cards_per_day - sum(1 for q in today.new_started if q not in on_exam), 0
@@ -398,7 +408,7 @@ def next_card(user: User, now: datetime) -> CardView | None:
             kind=kind,
         )
 
-    unstudied: list[tuple[str, int]] | None = None
+    unstudied: list[tuple[str, int, bool]] | None = None
     for allow_blocked in (False, True):
         if due and (allow_blocked or not due[0][0]):
             _, _, question_id, card_id, version, exam = due[0]
@@ -408,9 +418,9 @@ def next_card(user: User, now: datetime) -> CardView | None:
             return view(question_id, None, version, title, "exam")
         if new_left > 0:
             if unstudied is None:
-                unstudied = _unstudied_cards(user, now)
-            for question_id, version in unstudied:
-                if allow_blocked or not today.blocked(fact_of(question_id), question_id):
+                unstudied = _unstudied_cards(user, now, today)
+            for question_id, version, blocked in unstudied:
+                if allow_blocked or not blocked:
                     return view(question_id, None, version, None, "new")
     return None
 
@@ -427,6 +437,7 @@ _EXAM_CARDS = _usable(
         Card.state,
         Card.phase,
         held(Question.id).label("held"),
+        sibling_answered(Question.id).label("blocked"),
     )
     .join(QuestionFact, QuestionFact.question_id == Question.id)
     .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
@@ -434,12 +445,12 @@ _EXAM_CARDS = _usable(
 )
 
 
-def _exam_rows(user: User, now: datetime, exams: list[OpenExam]) -> list[Any]:
+def _exam_rows(user: User, now: datetime, exams: list[OpenExam], today: _Today) -> list[Any]:
     """The questions on the facts of these open quizzes (one row per question and fact)."""
     facts = list(dict.fromkeys(f for exam in exams for f in exam.fact_ids))
     if not facts:
         return []
-    values = {"uid": user.id, "facts": facts, **visibility.params(now)}
+    values = {"uid": user.id, "facts": facts, **today.sql_params(), **visibility.params(now)}
     return list(db.session.execute(_EXAM_CARDS, values).all())
 
 
@@ -478,7 +489,7 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
         shown = [r for r in studied if not r.held]
         if shown:
             r = min(shown, key=lambda r: (when[r.id], r.card_id))
-            blocked = today.blocked(fact_of(r.id), r.id)
+            blocked = bool(r.blocked)
             due.append((blocked, when[r.id], r.id, r.card_id, r.version, exam.title))
             chosen.add(r.id)
             continue
@@ -489,7 +500,7 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
             r = min(new, key=lambda r: _new_rank(r.id))
             fresh.append(
                 (
-                    today.blocked(fact_of(r.id), r.id),
+                    bool(r.blocked),
                     _new_rank(r.id),
                     r.id,
                     r.version or 0,
@@ -500,17 +511,22 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
     return due, fresh
 
 
-def _unstudied_cards(user: User, now: datetime) -> list[tuple[str, int]]:
+def _unstudied_cards(
+    user: User, now: datetime, today: _Today | None = None
+) -> list[tuple[str, int, bool]]:
     """Usable questions the user never studied (no card, or one back to new by an undo) that
-    are not held, in the fixed shuffled order of new cards: (question id, card version)."""
-    values = {"uid": user.id, **visibility.params(now)}
+    are not held, in the fixed shuffled order of new cards: (question id, card version,
+    whether a sibling was answered today)."""
+    answered = today.sql_params() if today is not None else {"answered": []}
+    values = {"uid": user.id, **answered, **visibility.params(now)}
     rows = db.session.execute(_UNSTUDIED, values).all()
-    return sorted(((qid, version) for qid, version in rows), key=lambda r: _new_rank(r[0]))
+    out = [(qid, version, bool(blocked)) for qid, version, blocked in rows]
+    return sorted(out, key=lambda r: _new_rank(r[0]))
 
 
 def _unstudied(user: User, now: datetime) -> list[str]:
     """The ids of _unstudied_cards, in the same order."""
-    return [qid for qid, _ in _unstudied_cards(user, now)]
+    return [qid for qid, _, _ in _unstudied_cards(user, now)]
 
 
 _CHOSEN = select(Question, held(Question.id).label("held")).where(Question.id == bindparam("qid"))
@@ -1045,8 +1061,12 @@ def flashcard_deck(
     section: str | None = None,
     fact_id: str | None = None,
 ) -> list[str]:
-    """Ids of the questions to browse as flashcards, in essay order, but held ones."""
-    stmt = _usable(select(Question.id)).where(~held(Question.id))
+    """Ids of the questions to browse as flashcards, but held ones: in essay order, dealt so
+    that siblings (questions sharing a fact, core.spacing) do not follow one another."""
+    stmt = _usable(select(Question.id, QuestionFact.fact_id)).outerjoin(
+        QuestionFact, QuestionFact.question_id == Question.id
+    )
+    stmt = stmt.where(~held(Question.id))
     if section:
         stmt = stmt.where(Question.section == section)
     if fact_id:
@@ -1054,4 +1074,7 @@ def flashcard_deck(
             Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
         )
     ordered = stmt.order_by(Question.section, Question.sentence_id, Question.id)
-    return list(db.session.scalars(ordered, visibility.params(now)))
+    facts: dict[str, set[str]] = {}
+    for qid, fact in db.session.execute(ordered, visibility.params(now)):
+        facts.setdefault(qid, set()).update([fact] if fact else [])
+    return spacing.spaced(list(facts.items()))

@@ -6,13 +6,16 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from studyapp.db import utcnow
 from studyapp.extensions import db
-from studyapp.models import Card
+from studyapp.models import Card, Question, ReviewMode
 from studyapp.services import progress, study
-from tests.web.test_study import NOW, answer
+from studyapp.services.bank import core_question
+from tests.web.bankkit import add_questions, twin_of
+from tests.web.test_study import NOW, answer, make_card
 
 
 def test_undoing_a_new_cards_answer_makes_it_new_again(app, student):
@@ -81,3 +84,81 @@ def test_with_nothing_today_the_done_page_says_come_back_tomorrow(app, client, a
     auth.login(student.email)
     html = client.get("/study/").get_data(as_text=True)
     assert "Come back tomorrow" in html and "Next card at" not in html
+
+
+# --- siblings: questions sharing any fact ------------------------------------------------------
+
+
+def _multi_and_single() -> tuple[Question, Question]:
+    """A usable question on several facts and a usable single-fact question on one of its
+    facts other than its primary one."""
+    questions = [q for q in db.session.scalars(select(Question).order_by(Question.id)) if q.usable]
+    for multi in questions:
+        for single in questions:
+            if (
+                len(multi.fact_ids) > 1
+                and single.fact_ids == [single.fact_ids[0]]
+                and single.fact_ids[0] in multi.fact_ids[1:]
+            ):
+                return multi, single
+    pytest.skip("the bank has no question sharing a secondary fact with another")
+
+
+def test_a_question_sharing_a_secondary_fact_is_a_sibling(app, student):
+    multi, single = _multi_and_single()
+    other = next(
+        q
+        for q in db.session.scalars(select(Question).order_by(Question.id))
+        if q.usable
+        and not set(q.fact_ids) & (set(multi.fact_ids) | set(single.fact_ids))
+        and q.type != "explain"
+    )
+    make_card(student, multi, due=NOW - timedelta(days=2))
+    make_card(student, other, due=NOW - timedelta(days=1))
+    study.record_answer(
+        student,
+        question_id=single.id,
+        card_version=0,
+        request_id="single",
+        response=None,
+        duration_ms=None,
+        now=NOW,
+        mode=ReviewMode.PRACTICE,
+    )
+    assert study.next_card(student, NOW + timedelta(minutes=1)).question_id == other.id
+    student.new_cards_per_day = 0
+    db.session.commit()
+    card = db.session.scalar(select(Card).where(Card.question_id == other.id))
+    card.due = NOW + timedelta(days=5)
+    db.session.commit()
+    # nothing else left: the sibling comes after all
+    assert study.next_card(student, NOW + timedelta(minutes=2)).question_id == multi.id
+
+
+# --- flashcards: spaced and bounded -------------------------------------------------------------
+
+
+def test_the_flashcard_deck_keeps_siblings_apart(app, student, request):
+    # three twins of one question: in essay order the four would come back to back
+    first = next(q for q in db.session.scalars(select(Question).order_by(Question.id)) if q.usable)
+    add_questions(request, [twin_of(core_question(first), f"again-{i}") for i in range(3)])
+    deck = study.flashcard_deck(now=NOW, section=first.section)
+    facts = {q.id: set(q.fact_ids) for q in db.session.scalars(select(Question))}
+    assert len(deck) == len(set(deck)) >= 8
+    for one, two in zip(deck, deck[1:], strict=False):
+        assert not facts[one] & facts[two], (one, two)
+
+
+def test_flashcards_stop_at_both_ends(client, auth, student):
+    auth.login(student.email)
+    total = len(study.flashcard_deck(now=utcnow()))
+    first = client.get("/study/flashcards").get_data(as_text=True)
+    assert f"Card 1 of {total}" in first and "← Previous" not in first
+    assert 'data-testid="deck-first"' in first
+    before = client.get("/study/flashcards?i=-1").get_data(as_text=True)
+    assert f"Card 1 of {total}" in before  # not the last card
+    last = client.get(f"/study/flashcards?i={total - 1}").get_data(as_text=True)
+    assert f"Card {total} of {total}" in last and "Finish →" in last
+    end = client.get(f"/study/flashcards?i={total}").get_data(as_text=True)
+    assert 'data-testid="deck-end"' in end and "Card 1 of" not in end
+    assert f"/study/flashcards?i={total - 1}" in end and "Start again" in end

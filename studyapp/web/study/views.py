@@ -371,12 +371,25 @@ def flashcards():
             )
             return redirect(url_for("study.flashcards"))
         abort(404)
-    index = request.args.get("i", 0, type=int) % len(ids)
+    here = {"section": section, "fact": fact_id}
+    # The deck stops at its ends: before the first card is the first; past the last, the end.
+    index = max(request.args.get("i", 0, type=int), 0)
+    if index >= len(ids):
+        return render_template(
+            "study/flashcard.html",
+            view=None,
+            total=len(ids),
+            index=len(ids),
+            section=section,
+            fact=fact,
+            sections=sections,
+            prev_url=url_for("study.flashcards", **here, i=len(ids) - 1),
+            restart_url=url_for("study.flashcards", **here),
+        )
     view = study.card_view_for(current_user, ids[index], now)
     if view is None:
         abort(404)
     form = _answer_form(view, now, ReviewMode.FLASHCARD)
-    here = {"section": section, "fact": fact_id}
     return render_template(
         "study/flashcard.html",
         view=view,
@@ -388,7 +401,7 @@ def flashcards():
         fact=fact,
         sections=sections,
         next_url=url_for("study.flashcards", **here, i=index + 1),
-        prev_url=url_for("study.flashcards", **here, i=index - 1),
+        prev_url=url_for("study.flashcards", **here, i=index - 1) if index else None,
         show_url=url_for("study.flashcards", **here, i=index, show=1),
         show=request.args.get("show") == "1",
         essay=essay(),
