@@ -912,7 +912,8 @@ def practice_questions(
     seed: int = 0,
     fact_id: str | None = None,
 ) -> list[Question]:
-    """Questions for a practice quiz: chosen sections and types, one per fact before repeats.
+    """Questions for a practice quiz: chosen sections and types, the kinds taking turns, one per
+    fact before repeats.
 
     Held questions (services.visibility) are never chosen.
     """
@@ -928,17 +929,27 @@ def practice_questions(
         )
     rows = list(db.session.scalars(stmt, visibility.params(now)))
     rows.sort(key=lambda q: stable_hash("practice", seed, q.id))
+    by_type: dict[str, list[Question]] = {}
+    for q in rows:
+        by_type.setdefault(q.type, []).append(q)
+    # The kinds take turns, so the draw is shared across them as evenly as the bank allows.
+    turns = sorted(by_type, key=lambda t: stable_hash("practice-kind", seed, t))
     chosen: list[Question] = []
     used: set[str] = set()
-    for q in rows:  # first one question per fact, then fill up
-        if len(chosen) < count and not (set(q.fact_ids) & used):
-            chosen.append(q)
-            used.update(q.fact_ids)
-    for q in rows:
-        if len(chosen) >= count:
-            break
-        if q not in chosen:
-            chosen.append(q)
+    for new_facts_only in (True, False):  # first one question per fact, then fill up
+        taken = True
+        while taken and len(chosen) < count:
+            taken = False
+            for qtype in turns:
+                if len(chosen) >= count:
+                    break
+                for q in by_type[qtype]:
+                    if q in chosen or (new_facts_only and set(q.fact_ids) & used):
+                        continue
+                    chosen.append(q)
+                    used.update(q.fact_ids)
+                    taken = True
+                    break
     return chosen
 
 

@@ -3,18 +3,22 @@ ends, practice draws across kinds, progress that moves, the rating an answer was
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from studyapp.db import utcnow
 from studyapp.extensions import db
 from studyapp.models import Card, Question, ReviewMode
 from studyapp.services import progress, study
-from studyapp.services.bank import core_question
+from studyapp.services.bank import core_question, graded_types
 from tests.web.bankkit import add_questions, twin_of
+from tests.web.helpers import hidden
 from tests.web.test_study import NOW, answer, make_card
 
 
@@ -162,3 +166,54 @@ def test_flashcards_stop_at_both_ends(client, auth, student):
     end = client.get(f"/study/flashcards?i={total}").get_data(as_text=True)
     assert 'data-testid="deck-end"' in end and "Card 1 of" not in end
     assert f"/study/flashcards?i={total - 1}" in end and "Start again" in end
+
+
+# --- practice: kinds share the draw; partly-right answers show their wrong parts -----------------
+
+
+def test_practice_shares_the_draw_across_the_chosen_kinds(app):
+    usable = [q for q in db.session.scalars(select(Question)) if q.usable]
+    counts = Counter(q.type for q in usable if q.type in graded_types())
+    kinds = [t for t, n in counts.most_common() if n >= 2][:4]
+    assert len(kinds) >= 2
+    for seed in range(5):
+        drawn = study.practice_questions(now=NOW, types=kinds, count=2 * len(kinds), seed=seed)
+        assert Counter(q.type for q in drawn) == {t: 2 for t in kinds}, seed
+
+
+def test_a_partly_right_practice_answer_shows_which_parts_were_wrong(client, auth, student):
+    item = next(
+        core_question(q)
+        for q in db.session.scalars(select(Question).order_by(Question.id))
+        if q.usable and q.type in ("ordering", "matching")
+    )
+    auth.login(student.email)
+    if item.type == "ordering":
+        order = list(item.answer)
+        order[0], order[1] = order[1], order[0]  # two events swapped, the rest in place
+        fields = {
+            f"q-{item.id}-pos-{i}": str(order.index(o) + 1) for i, o in enumerate(item.options)
+        }
+        wrong = {f"1. {order[0]}", f"2. {order[1]}"}
+    else:
+        key, right_col = dict(item.answer), list(item.options["right"])
+        lefts = list(item.options["left"])
+        fields = {
+            f"q-{item.id}-match-{i}": str(right_col.index(key[left]))
+            for i, left in enumerate(lefts)
+        }
+        fields[f"q-{item.id}-match-0"] = str(right_col.index(key[lefts[1]]))
+        wrong = {f"{lefts[0]} → {key[lefts[1]]}"}
+    page = client.get(f"/study/practice/fact/{item.fact_ids[0]}").get_data(as_text=True)
+    data = {
+        "batch_id": hidden(page, "batch_id"),
+        "question_ids": item.id,
+        "mode": "practice",
+        "csrf_token": hidden(page, "csrf_token"),
+        **fields,
+    }
+    done = client.post("/study/practice", data=data)
+    html = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Partly right" in html and 'data-testid="response-parts"' in html
+    shown_wrong = set(re.findall(r'class="is-wrong">.*?</span> ([^<]+)</li>', html))
+    assert {str(escape(w)) for w in wrong} == shown_wrong
