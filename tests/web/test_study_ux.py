@@ -217,3 +217,28 @@ def test_a_partly_right_practice_answer_shows_which_parts_were_wrong(client, aut
     assert "Partly right" in html and 'data-testid="response-parts"' in html
     shown_wrong = set(re.findall(r'class="is-wrong">.*?</span> ([^<]+)</li>', html))
     assert {str(escape(w)) for w in wrong} == shown_wrong
+
+
+# --- progress that moves ----------------------------------------------------------------------
+
+
+def test_progress_counts_new_learning_young_and_mature(client, auth, student):
+    questions = [
+        q
+        for q in db.session.scalars(select(Question).order_by(Question.id))
+        if q.usable and q.type != "explain"
+    ]
+    total = sum(1 for q in db.session.scalars(select(Question)) if q.usable)
+    before = progress.stages(student)
+    assert (before.new, before.learning, before.young, before.mature) == (total, 0, 0, 0)
+    make_card(student, questions[0], due=NOW + timedelta(days=3), stability=5.0)
+    make_card(student, questions[1], due=NOW + timedelta(days=30), stability=40.0)
+    make_card(student, questions[2], due=NOW + timedelta(minutes=5), phase="learning")
+    view = study.next_card(student, NOW)
+    answer(student, view, NOW)  # a new card's first answer: into learning
+    after = progress.stages(student)
+    assert (after.new, after.learning, after.young, after.mature) == (total - 4, 2, 1, 1)
+    auth.login(student.email)
+    html = client.get("/study/progress").get_data(as_text=True)
+    assert 'data-testid="stage-learning">2<' in html and 'data-testid="stage-young">1<' in html
+    assert f'data-testid="stage-new">{total - 4}<' in html

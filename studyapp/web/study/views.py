@@ -429,8 +429,14 @@ def dashboard():
         s.key: svg(charts.progress_bar(s.value, label=f"{s.label}: mastered"))
         for s in data.by_section
     }
+    total = data.stages.total
+    stage_bars = {
+        key: svg(charts.progress_bar(n / total if total else 0.0, label=f"{label} cards"))
+        for key, label, n in data.stages.items()
+    }
     return render_template(
         "study/dashboard.html",
+        stage_bars=stage_bars,
         data=data,
         history_chart=history,
         forecast_chart=forecast,
