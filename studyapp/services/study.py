@@ -900,6 +900,87 @@ def undo_last(user: User, now: datetime) -> Review | None:
     return review
 
 
+def rerate_options(user: User, review: Review) -> list[tuple[Rating, datetime]] | None:
+    """For an objective review answer that may still be re-rated, when the card would come
+    back after each rating (recomputed from the card as it was before the answer); else None.
+
+    Only the card's latest change qualifies: once the card moved on (another answer, an undo),
+    its answer keeps its rating.
+    """
+    if (
+        review.mode != ReviewMode.STUDY
+        or review.card_before is None
+        or review.card_after is None
+        or review.undone_at is not None
+        or review.card_id is None
+    ):
+        return None
+    item = shown_item(review.question_id)
+    if item is None or not get_kind(item.type).auto_graded:
+        return None
+    card = db.session.get(Card, review.card_id)
+    if card is None or card.state != review.card_after:
+        return None
+    before = CardState.from_dict(review.card_before)
+    return [(r, _rescheduled(user, before, r, review).due) for r in Rating]
+
+
+def _rescheduled(user: User, before: CardState, rating: Rating, review: Review) -> CardState:
+    return scheduling.review(
+        before,
+        rating,
+        review.created_at,
+        clock=clock_for(user),
+        desired_retention=user.desired_retention,
+        duration_ms=review.duration_ms,
+    )
+
+
+def rerate(user: User, review_id: int, rating: int, now: datetime) -> Review:
+    """Give an objective review answer another rating ("I guessed": Again or Hard; "easy").
+
+    The card's schedule is recomputed from its state before that answer, as if it had been
+    rated so then; a second re-rate replaces the first. One transaction, on the card's version:
+    a tab that still shows the card cannot answer it again, and once the card moved on (another
+    answer, an undo) nothing changes and ServiceError says so.
+    """
+    if rating not in (1, 2, 3, 4):
+        raise ServiceError("Choose Again, Hard, Good or Easy.")
+    begin_write(db.session)
+    review = db.session.get(Review, review_id)
+    if review is None or review.user_id != user.id:
+        db.session.rollback()
+        raise ServiceError("That answer is not yours to rate.")
+    if not visibility.key_visible(user, review.question_id, now):
+        db.session.rollback()
+        raise HeldBack(HELD_BACK)
+    if rerate_options(user, review) is None:
+        db.session.rollback()
+        raise ServiceError("This answer can no longer be rated again: its card has moved on since.")
+    card = db.session.get(Card, review.card_id)
+    before = CardState.from_dict(review.card_before)
+    after = _rescheduled(user, before, Rating(rating), review)
+    after_dict = after.to_dict()
+    changed = db.session.execute(
+        update(Card)
+        .where(Card.id == card.id, Card.version == card.version)
+        .values(**_columns(after, after_dict), version=Card.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise ServiceError(ALREADY_ANSWERED)
+    db.session.execute(
+        update(Review)
+        .where(Review.id == review.id)
+        .values(rating=rating, card_after=after_dict)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.expire_all()
+    return db.session.get(Review, review_id)
+
+
 # --- practice, mistakes, flashcards ---------------------------------------------------------
 
 

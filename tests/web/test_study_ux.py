@@ -12,13 +12,15 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.extensions import db
-from studyapp.models import Card, Question, ReviewMode
-from studyapp.services import progress, study
+from studyapp.models import Card, Question, Review, ReviewMode
+from studyapp.services import ServiceError, progress, study
 from studyapp.services.bank import core_question, graded_types
+from tests.conftest import make_user
 from tests.web.bankkit import add_questions, twin_of
-from tests.web.helpers import hidden
+from tests.web.helpers import answer_shown, hidden
 from tests.web.test_study import NOW, answer, make_card
 
 
@@ -242,3 +244,82 @@ def test_progress_counts_new_learning_young_and_mature(client, auth, student):
     html = client.get("/study/progress").get_data(as_text=True)
     assert 'data-testid="stage-learning">2<' in html and 'data-testid="stage-young">1<' in html
     assert f'data-testid="stage-new">{total - 4}<' in html
+
+
+# --- the rating an answer was given, and rating it again ---------------------------------------
+
+
+def _objective_new_card(student):  # type: ignore[no-untyped-def]
+    """The first objective new card in the queue (explain items rate themselves by hand)."""
+    for minute in range(200):
+        view = study.next_card(student, NOW + timedelta(seconds=minute))
+        if get_kind(view.item.type).auto_graded:
+            return view
+        answer(student, view, NOW + timedelta(seconds=minute))
+    pytest.fail("no objective question in the queue")
+
+
+def test_a_quick_right_answer_can_be_rated_again_from_the_state_before(app, student):
+    view = _objective_new_card(student)
+    quick = answer(student, view, NOW, duration_ms=500)  # right and quick: Easy
+    assert quick.review.rating == 4
+    easy_due = quick.next_due
+    options = dict(study.rerate_options(student, quick.review))
+    assert options[4] == easy_due and options[1] < options[3] < easy_due
+    card = db.session.scalar(select(Card).where(Card.question_id == view.question_id))
+    version = card.version
+    study.rerate(student, quick.review.id, 1, NOW + timedelta(seconds=20))  # "I guessed"
+    again = db.session.get(Review, quick.review.id)
+    card = db.session.get(Card, card.id)
+    assert again.rating == 1 and card.due == options[1] and card.version == version + 1
+    assert card.reps == 1 and card.phase == "learning"
+    study.rerate(student, quick.review.id, 3, NOW + timedelta(seconds=30))  # replaces it
+    card = db.session.get(Card, card.id)
+    assert db.session.get(Review, quick.review.id).rating == 3 and card.due == options[3]
+    assert card.reps == 1
+    # the tab that showed the card before cannot answer it again
+    with pytest.raises(study.StaleAnswer):
+        answer(student, view, NOW + timedelta(minutes=1), request_id="again")
+    # once the card moved on (undone here), the answer keeps its rating
+    study.undo_last(student, NOW + timedelta(minutes=2))
+    with pytest.raises(ServiceError):
+        study.rerate(student, quick.review.id, 4, NOW + timedelta(minutes=3))
+
+
+def test_feedback_names_the_rating_and_rerates_with_a_form(app, client, auth, student):
+    auth.login(student.email)
+    for _ in range(50):
+        page = client.get("/study/").get_data(as_text=True)
+        response, item, _ = answer_shown(client, page)
+        if get_kind(item.type).auto_graded:
+            break
+    feedback_url = response.headers["Location"]
+    html = client.get(feedback_url).get_data(as_text=True)
+    review = db.session.scalar(select(Review).order_by(Review.id.desc()))
+    label = ["Again", "Hard", "Good", "Easy"][review.rating - 1]
+    assert re.search(rf"Rated <strong>{label}</strong>: next review in <strong>\d+ \w+", html)
+    assert f'action="/study/rerate/{review.id}"' in html
+    assert html.count('data-key="1"') == 1 and 'aria-pressed="true"' in html
+    no_csrf = client.post(f"/study/rerate/{review.id}", data={"rating": "1"})
+    assert no_csrf.status_code == 302
+    assert db.session.get(Review, review.id).rating == review.rating
+    done = client.post(
+        f"/study/rerate/{review.id}",
+        data={"rating": "1", "csrf_token": hidden(html, "csrf_token")},
+    )
+    assert done.headers["Location"].endswith(feedback_url)
+    db.session.expire_all()
+    assert db.session.get(Review, review.id).rating == 1
+    assert "Rated <strong>Again</strong>: next review in" in client.get(feedback_url).get_data(
+        as_text=True
+    )
+
+
+def test_someone_elses_answer_cannot_be_rerated(app, student):
+    view = _objective_new_card(student)
+    result = answer(student, view, NOW)
+    other = make_user()
+    with pytest.raises(ServiceError):
+        study.rerate(other, result.review.id, 1, NOW)
+    with pytest.raises(ServiceError):
+        study.rerate(student, result.review.id, 7, NOW)

@@ -14,7 +14,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from studyapp.core import charts
+from studyapp.core import charts, scheduling
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
 from studyapp.models import Question, ReviewMode
@@ -28,6 +28,7 @@ from studyapp.web.study.forms import (
     AnswerForm,
     PracticeForm,
     PracticeSubmitForm,
+    RerateForm,
     UndoForm,
     read_rating,
     read_response,
@@ -197,8 +198,25 @@ def feedback(review_id: int):
     if shown is None:
         abort(404)
     result = shown.result
+    rerate = None
+    if shown.show_mark and shown.show_key:
+        options = study.rerate_options(current_user, result.review)
+        if options is not None:
+            clock = study.clock_for(current_user)
+            rerate = [
+                (int(r), scheduling.interval_words(due, result.review.created_at, clock))
+                for r, due in options
+            ]
     return render_template(
         "study/feedback.html",
+        rerate=rerate,
+        interval=(
+            scheduling.interval_words(
+                result.next_due, result.review.created_at, study.clock_for(current_user)
+            )
+            if result.next_due
+            else None
+        ),
         review=result.review,
         item=result.item,
         verdict=result.verdict,
@@ -208,6 +226,23 @@ def feedback(review_id: int):
         attempt=shown.attempt,
         essay=essay(),
     )
+
+
+@bp.post("/rerate/<int:review_id>")
+def rerate(review_id: int):
+    form = RerateForm()
+    rating = read_rating(request.form)
+    if not form.validate_on_submit() or rating is None:
+        flash("That rating form was incomplete or expired, so nothing changed.", "error")
+        return redirect(url_for("study.feedback", review_id=review_id))
+    try:
+        study.rerate(current_user, review_id, rating, utcnow())
+    except study.HeldBack as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("study.review"))
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("study.feedback", review_id=review_id))
 
 
 @bp.post("/undo")
