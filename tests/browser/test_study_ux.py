@@ -28,7 +28,7 @@ def test_keys_rate_an_answer_again(page, server_url, student):
             break
         page.keyboard.press("Space")
     applied = page.locator("[data-testid=applied-rating]")
-    assert "next review in" in applied.inner_text()
+    assert "Next review of this card in" in applied.inner_text()
     page.keyboard.press("1")  # I guessed
     page.wait_for_selector("[data-testid=applied-rating] >> text=Rated Again")
     again = applied.inner_text()

@@ -297,7 +297,9 @@ def test_feedback_names_the_rating_and_rerates_with_a_form(app, client, auth, st
     html = client.get(feedback_url).get_data(as_text=True)
     review = db.session.scalar(select(Review).order_by(Review.id.desc()))
     label = ["Again", "Hard", "Good", "Easy"][review.rating - 1]
-    assert re.search(rf"Rated <strong>{label}</strong>: next review in <strong>\d+ \w+", html)
+    assert re.search(
+        rf"Rated <strong>{label}</strong>: Next review of this card in <strong>\d+ \w+", html
+    )
     assert f'action="/study/rerate/{review.id}"' in html
     assert html.count('data-key="1"') == 1 and 'aria-pressed="true"' in html
     no_csrf = client.post(f"/study/rerate/{review.id}", data={"rating": "1"})
@@ -310,9 +312,9 @@ def test_feedback_names_the_rating_and_rerates_with_a_form(app, client, auth, st
     assert done.headers["Location"].endswith(feedback_url)
     db.session.expire_all()
     assert db.session.get(Review, review.id).rating == 1
-    assert "Rated <strong>Again</strong>: next review in" in client.get(feedback_url).get_data(
-        as_text=True
-    )
+    assert "Rated <strong>Again</strong>: Next review of this card in" in client.get(
+        feedback_url
+    ).get_data(as_text=True)
 
 
 def test_someone_elses_answer_cannot_be_rerated(app, student):
