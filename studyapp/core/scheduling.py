@@ -260,3 +260,16 @@ def interval_days(card: CardState, now: datetime, clock: LearnerClock) -> int:
 def with_due(card: CardState, due: datetime) -> CardState:
     """The same card with another due time."""
     return replace(card, due=due)
+
+
+def interval_words(due: datetime, since: datetime, clock: LearnerClock) -> str:
+    """How long from ``since`` until ``due``, as a learner reads it: "10 minutes", "3 hours",
+    "16 days" (learner days, as review intervals are counted)."""
+    delta = due - since
+    if delta < timedelta(hours=1):
+        n, unit = max(round(delta / timedelta(minutes=1)), 1), "minute"
+    elif clock.day(due) == clock.day(since):
+        n, unit = max(round(delta / timedelta(hours=1)), 1), "hour"
+    else:
+        n, unit = max(clock.days_between(since, due), 1), "day"
+    return f"{n} {unit}{'' if n == 1 else 's'}"

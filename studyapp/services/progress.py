@@ -10,6 +10,8 @@ Definitions:
   review phase that were correct, over the last 90 days; learning steps are not memory tests.
 - mastered: a question whose card is in the review phase with a memory stability of 21 days or
   more (predicted recall is still about 90% three weeks after the last review).
+- stages, as Anki counts them: new (never studied), learning (in learning or relearning steps),
+  young (in review, stability under 21 days) and mature (in review, 21 days or more: mastered).
 - streak: consecutive learner days with at least one answer, ending today or yesterday.
 - weakest facts: facts with the lowest mean score over their answers of the last 90 days (a
   quiz answer counts once its quiz shows its mark, services.visibility.released).
@@ -54,6 +56,29 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Stages:
+    """The bank's questions by how far the student has come with them."""
+
+    new: int
+    learning: int
+    young: int
+    mature: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.young + self.mature
+
+    def items(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) from new to mature."""
+        return [
+            ("new", "New", self.new),
+            ("learning", "Learning", self.learning),
+            ("young", "Young", self.young),
+            ("mature", "Mature", self.mature),
+        ]
+
+
+@dataclass(frozen=True)
 class WeakFact:
     fact_id: str
     topic: str
@@ -92,6 +117,7 @@ class Dashboard:
     weakest: list[WeakFact]
     readiness: list[Readiness]
     cards: int  # cards started (questions studied at least once)
+    stages: Stages
 
 
 def _day_index(column, starts: list[datetime]):  # type: ignore[no-untyped-def]
@@ -167,7 +193,7 @@ def dashboard(user: User, now: datetime) -> Dashboard:
             Review.phase == CardPhase.REVIEW.value,
         )
     ).one()
-    by_section, by_kind, started = mastery(user)
+    by_section, by_kind, started, card_stages = _mastery(user)
     return Dashboard(
         due_today=forecast_counts.get(0, 0),
         due_tomorrow=forecast_counts.get(1, 0),
@@ -185,6 +211,7 @@ def dashboard(user: User, now: datetime) -> Dashboard:
         weakest=weakest_facts(user, clock.day_start(first), now),
         readiness=exam_readiness(user, now),
         cards=started,
+        stages=card_stages,
     )
 
 
@@ -198,6 +225,7 @@ def _forecast(user: User, clock: LearnerClock, today: date) -> dict[int, int]:
         .where(
             Card.user_id == user.id,
             Card.due < starts[-1],
+            Card.phase != CardPhase.NEW.value,  # back to new by an undo: a new card, not due
             Question.in_bank.is_(True),
             Question.retired_at.is_(None),
         )
@@ -207,20 +235,30 @@ def _forecast(user: User, clock: LearnerClock, today: date) -> dict[int, int]:
 
 
 def mastery(user: User) -> tuple[list[Share], list[Share], int]:
-    """Mastered share of each section's and each fact kind's questions, and cards started.
+    """Mastered share of each section's and each fact kind's questions, and cards started."""
+    sections, kinds, started, _ = _mastery(user)
+    return sections, kinds, started
+
+
+def _mastery(user: User) -> tuple[list[Share], list[Share], int, Stages]:
+    """Mastery by section and fact kind, cards started, and the stages of every question.
 
     One GROUP BY over (section, primary fact); fact kinds come from the fact base.
     """
     stability = Card.state["stability"].as_float()
     mastered = and_(Card.phase == CardPhase.REVIEW.value, stability >= MASTERED_STABILITY_DAYS)
+    learning = Card.phase.in_([CardPhase.LEARNING.value, CardPhase.RELEARNING.value])
+    young = and_(Card.phase == CardPhase.REVIEW.value, ~mastered)
     fact = Question.data[("fact_ids", 0)].as_string().label("fact")
     rows = db.session.execute(
         select(
             Question.section,
             fact,
             func.count(Question.id),
-            func.count(Card.id),
+            func.coalesce(func.sum(case((Card.phase != CardPhase.NEW.value, 1), else_=0)), 0),
             func.coalesce(func.sum(case((mastered, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((learning, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((young, 1), else_=0)), 0),
         )
         .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == user.id))
         .where(Question.in_bank.is_(True), Question.retired_at.is_(None))
@@ -231,8 +269,12 @@ def mastery(user: User) -> tuple[list[Share], list[Share], int]:
     done_section: Counter[str] = Counter()
     total_kind: Counter[str] = Counter()
     done_kind: Counter[str] = Counter()
-    started = 0
-    for section, fact_id, total, cards, done in rows:
+    started = all_questions = in_learning = in_young = all_mature = 0
+    for section, fact_id, total, cards, done, learn, yng in rows:
+        all_questions += total
+        in_learning += learn
+        in_young += yng
+        all_mature += done
         kind = facts[fact_id].kind.value if fact_id in facts else "other"
         total_section[section] += total
         done_section[section] += done
@@ -248,7 +290,13 @@ def mastery(user: User) -> tuple[list[Share], list[Share], int]:
         Share(k, k.replace("_", " ").capitalize(), done_kind[k], total_kind[k])
         for k in sorted(total_kind)
     ]
-    return sections, kinds, started
+    new = all_questions - in_learning - in_young - all_mature
+    return sections, kinds, started, Stages(new, in_learning, in_young, all_mature)
+
+
+def stages(user: User) -> Stages:
+    """The bank's usable questions by stage: new, learning, young, mature."""
+    return _mastery(user)[3]
 
 
 def section_label(section_id: str) -> str:

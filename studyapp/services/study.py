@@ -7,9 +7,10 @@ Modes and the schedule:
 - ``practice`` and ``mistakes`` answers are logged (history, statistics, "my mistakes") but never
   move the schedule: cramming outside the schedule should not distort it.
 
-The queue: cards due now (by due time), then new cards up to the daily limit. A card whose
-primary fact was answered earlier the same learner day through another question (a sibling) is
-passed over while any other card is available. While a quiz of one of the student's classes is
+The queue: cards due now (by due time), then new cards up to the daily limit. A card that shares
+any fact with another question answered earlier the same learner day (a sibling) is passed over
+while any other card is available. Flashcards are dealt so that siblings stand apart too.
+While a quiz of one of the student's classes is
 open, its *facts* are brought forward through their other questions (the quiz's own questions
 are held back from everyone while it is open, see services.visibility): for each fact, when no
 card of the student on it is predicted to be recalled at the close at the student's desired
@@ -26,13 +27,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
-from studyapp.core import scheduling
+from studyapp.core import scheduling, spacing
 from studyapp.core.grading import Verdict, check
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import get_kind
@@ -181,16 +183,28 @@ _TODAY = select(Review.question_id, Review.mode, Review.phase).where(
     Review.created_at >= bindparam("start"),
     Review.undone_at.is_(None),
 )
-_BLOCKED = case(
-    (
-        and_(
-            Card.fact_id.in_(bindparam("seen_facts", expanding=True)),
-            Card.question_id.not_in(bindparam("alone", expanding=True)),
-        ),
-        1,
-    ),
-    else_=0,
-)
+
+
+def sibling_answered(question_id):  # type: ignore[no-untyped-def]
+    """SQL: whether a sibling of the question was answered today (bound list ``answered``).
+
+    Siblings are two questions that share any fact (the question_fact table), not only their
+    primary one: an ordering or matching item and a single-fact item on one of its facts are
+    siblings. The same rule spaces flashcards (core.spacing.siblings).
+    """
+    mine, theirs = aliased(QuestionFact), aliased(QuestionFact)
+    return exists(
+        select(theirs.question_id)
+        .join(mine, mine.fact_id == theirs.fact_id)
+        .where(
+            mine.question_id == question_id,
+            theirs.question_id.in_(bindparam("answered", expanding=True)),
+            theirs.question_id != question_id,
+        )
+    )
+
+
+_BLOCKED = case((sibling_answered(Card.question_id), 1), else_=0)
 _DUE = (
     _usable(
         select(
@@ -205,6 +219,7 @@ _DUE = (
         .where(
             Card.user_id == bindparam("uid"),
             Card.due <= bindparam("now"),
+            Card.phase != CardPhase.NEW.value,
             ~held(Card.question_id),
         )
     )
@@ -226,12 +241,62 @@ _ANSWERING = (
 )
 _INSERT_CARD = insert(Card.__table__).returning(Card.__table__.c.id)
 _INSERT_REVIEW = insert(Review.__table__).returning(Review.__table__.c.id)
-_UNSTUDIED = _usable(select(Question.id)).where(
-    ~exists(
-        select(Card.id).where(Card.user_id == bindparam("uid"), Card.question_id == Question.id)
-    ),
+# A card still in the "new" phase (its first answer was undone) is a new card again.
+_UNSTUDIED = _usable(
+    select(
+        Question.id,
+        func.coalesce(Card.version, 0).label("version"),
+        sibling_answered(Question.id).label("blocked"),
+    ).outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
+).where(
+    or_(Card.id.is_(None), Card.phase == CardPhase.NEW.value),
     ~held(Question.id),
 )
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """Cards of today: due now, due later this learner day, and when the next one is due."""
+
+    due_now: int
+    later_today: int
+    next_due: datetime | None  # the first card not due yet (any day), None when there is none
+    next_today: bool  # whether that card is due within this learner day
+
+
+_UPCOMING = _usable(
+    select(
+        func.coalesce(func.sum(case((Card.due <= bindparam("now"), 1), else_=0)), 0),
+        func.coalesce(
+            func.sum(
+                case((and_(Card.due > bindparam("now"), Card.due < bindparam("end")), 1), else_=0)
+            ),
+            0,
+        ),
+        func.min(case((Card.due > bindparam("now"), Card.due), else_=None)),
+    )
+    .select_from(Card)
+    .join(Question, Question.id == Card.question_id)
+    .where(
+        Card.user_id == bindparam("uid"),
+        Card.phase != CardPhase.NEW.value,
+        ~held(Card.question_id),
+    )
+)
+
+
+def upcoming(user: User, now: datetime) -> Upcoming:
+    """How many cards are due now and later today, and when the next one comes (one query).
+
+    Learning cards come back minutes after an answer, so "nothing due now" rarely means
+    "nothing today". Held questions (services.visibility) are not counted.
+    """
+    end = clock_for(user).next_day_start(now)
+    values = {"uid": user.id, "now": now, "end": end, **visibility.params(now)}
+    due_now, later, first = db.session.execute(_UPCOMING, values).one()
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return Upcoming(int(due_now), int(later), first, first is not None and first < end)
 
 
 def open_exams(user: User, now: datetime) -> list[OpenExam]:
@@ -249,29 +314,23 @@ def open_exams(user: User, now: datetime) -> list[OpenExam]:
 class _Today:
     """What the user answered this learner day (undone answers excluded)."""
 
-    facts: dict[str, set[str]]  # primary fact -> questions answered
+    answered: set[str]  # questions answered
     new_started: list[str]  # questions first studied today (scheduled modes), one per answer
 
-    def blocked(self, fact: str, question_id: str) -> bool:
-        """Whether a sibling of this question (same fact, other question) was answered today."""
-        answered = self.facts.get(fact)
-        return bool(answered) and bool(answered - {question_id})
-
     def sql_params(self) -> dict[str, list[str]]:
-        """Parameters of the same rule in SQL (_BLOCKED)."""
-        alone = [next(iter(qs)) for qs in self.facts.values() if len(qs) == 1]
-        return {"seen_facts": list(self.facts), "alone": alone}
+        """Parameters of the sibling rule in SQL (sibling_answered)."""
+        return {"answered": sorted(self.answered)}
 
 
 def _today(user: User, start: datetime) -> _Today:
     rows = db.session.execute(_TODAY, {"uid": user.id, "start": start}).all()
-    facts: dict[str, set[str]] = {}
+    answered: set[str] = set()
     new_started = []
     for question_id, mode, phase in rows:
-        facts.setdefault(fact_of(question_id), set()).add(question_id)
+        answered.add(question_id)
         if mode in SCHEDULED_MODES and phase == CardPhase.NEW.value:
             new_started.append(question_id)
-    return _Today(facts, new_started)
+    return _Today(answered, new_started)
 
 
 # Question id -> primary fact, and the fixed rank of each question among new cards. Both follow
@@ -302,7 +361,7 @@ def new_cards_today(user: User, now: datetime) -> int:
     not counted."""
     clock = clock_for(user)
     today = _today(user, clock.day_start(clock.day(now)))
-    on_exam = {row.id for row in _exam_rows(user, now, open_exams(user, now))}
+    on_exam = {row.id for row in _exam_rows(user, now, open_exams(user, now), today)}
     return sum(1 for q in today.new_started if q not in on_exam)
 
 
@@ -317,7 +376,7 @@ def next_card(user: User, now: datetime) -> CardView | None:
     clock = clock_for(user)
     today = _today(user, clock.day_start(clock.day(now)))
     exams = open_exams(user, now)
-    exam_rows = _exam_rows(user, now, exams)
+    exam_rows = _exam_rows(user, now, exams, today)
     on_exam = {row.id for row in exam_rows}
     new_left = max(
         user.new_cards_per_day - sum(1 for q in today.new_started if q not in on_exam), 0
@@ -329,7 +388,7 @@ def next_card(user: User, now: datetime) -> CardView | None:
     due: list[tuple[bool, datetime, str, int, int, str | None]] = []
     if row:
         due.append((bool(row.blocked), row.due, row.question_id, row.id, row.version, None))
-    exam_new: list[tuple[bool, int, str, str]] = []
+    exam_new: list[tuple[bool, int, str, int, str]] = []
     if exam_rows:
         exam_due, exam_new = _exam_candidates(user, now, clock, exams, exam_rows, today)
         due.extend(exam_due)
@@ -349,20 +408,20 @@ def next_card(user: User, now: datetime) -> CardView | None:
             kind=kind,
         )
 
-    unstudied: list[str] | None = None
+    unstudied: list[tuple[str, int, bool]] | None = None
     for allow_blocked in (False, True):
         if due and (allow_blocked or not due[0][0]):
             _, _, question_id, card_id, version, exam = due[0]
             return view(question_id, card_id, version, exam, "exam" if exam else "due")
         if exam_new and (allow_blocked or not exam_new[0][0]):
-            _, _, question_id, title = exam_new[0]
-            return view(question_id, None, 0, title, "exam")
+            _, _, question_id, version, title = exam_new[0]
+            return view(question_id, None, version, title, "exam")
         if new_left > 0:
             if unstudied is None:
-                unstudied = _unstudied(user, now)
-            for question_id in unstudied:
-                if allow_blocked or not today.blocked(fact_of(question_id), question_id):
-                    return view(question_id, None, 0, None, "new")
+                unstudied = _unstudied_cards(user, now, today)
+            for question_id, version, blocked in unstudied:
+                if allow_blocked or not blocked:
+                    return view(question_id, None, version, None, "new")
     return None
 
 
@@ -376,7 +435,9 @@ _EXAM_CARDS = _usable(
         Card.version,
         Card.due,
         Card.state,
+        Card.phase,
         held(Question.id).label("held"),
+        sibling_answered(Question.id).label("blocked"),
     )
     .join(QuestionFact, QuestionFact.question_id == Question.id)
     .outerjoin(Card, and_(Card.question_id == Question.id, Card.user_id == bindparam("uid")))
@@ -384,12 +445,12 @@ _EXAM_CARDS = _usable(
 )
 
 
-def _exam_rows(user: User, now: datetime, exams: list[OpenExam]) -> list[Any]:
+def _exam_rows(user: User, now: datetime, exams: list[OpenExam], today: _Today) -> list[Any]:
     """The questions on the facts of these open quizzes (one row per question and fact)."""
     facts = list(dict.fromkeys(f for exam in exams for f in exam.fact_ids))
     if not facts:
         return []
-    values = {"uid": user.id, "facts": facts, **visibility.params(now)}
+    values = {"uid": user.id, "facts": facts, **today.sql_params(), **visibility.params(now)}
     return list(db.session.execute(_EXAM_CARDS, values).all())
 
 
@@ -410,7 +471,7 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
     due, fresh, chosen = [], [], set()
     for fact, fact_rows in by_fact.items():
         exam = exam_of_fact[fact]
-        studied = [r for r in fact_rows if r.card_id is not None]
+        studied = [r for r in fact_rows if r.card_id is not None and r.phase != CardPhase.NEW]
         if any(r.id in chosen or (r.due <= now and not r.held) for r in studied):
             continue  # reviewed through another fact's pick, or in the ordinary due list
         when = {
@@ -422,28 +483,50 @@ def _exam_candidates(user, now, clock, exams, rows, today):  # type: ignore[no-u
             )
             for r in studied
         }
+        studied_ids = {r.id for r in studied}
         if any(w > now for w in when.values()):
             continue  # recalled well enough at the close for now
         shown = [r for r in studied if not r.held]
         if shown:
             r = min(shown, key=lambda r: (when[r.id], r.card_id))
-            blocked = today.blocked(fact_of(r.id), r.id)
+            blocked = bool(r.blocked)
             due.append((blocked, when[r.id], r.id, r.card_id, r.version, exam.title))
             chosen.add(r.id)
             continue
-        new = [r for r in fact_rows if r.card_id is None and not r.held and r.id not in chosen]
+        new = [
+            r for r in fact_rows if r.id not in studied_ids and not r.held and r.id not in chosen
+        ]
         if new:
             r = min(new, key=lambda r: _new_rank(r.id))
-            fresh.append((today.blocked(fact_of(r.id), r.id), _new_rank(r.id), r.id, exam.title))
+            fresh.append(
+                (
+                    bool(r.blocked),
+                    _new_rank(r.id),
+                    r.id,
+                    r.version or 0,
+                    exam.title,
+                )
+            )
             chosen.add(r.id)
     return due, fresh
 
 
+def _unstudied_cards(
+    user: User, now: datetime, today: _Today | None = None
+) -> list[tuple[str, int, bool]]:
+    """Usable questions the user never studied (no card, or one back to new by an undo) that
+    are not held, in the fixed shuffled order of new cards: (question id, card version,
+    whether a sibling was answered today)."""
+    answered = today.sql_params() if today is not None else {"answered": []}
+    values = {"uid": user.id, **answered, **visibility.params(now)}
+    rows = db.session.execute(_UNSTUDIED, values).all()
+    out = [(qid, version, bool(blocked)) for qid, version, blocked in rows]
+    return sorted(out, key=lambda r: _new_rank(r[0]))
+
+
 def _unstudied(user: User, now: datetime) -> list[str]:
-    """Usable questions the user has no card for and that are not held, in the fixed shuffled
-    order of new cards."""
-    values = {"uid": user.id, **visibility.params(now)}
-    return sorted(db.session.scalars(_UNSTUDIED, values), key=_new_rank)
+    """The ids of _unstudied_cards, in the same order."""
+    return [qid for qid, _, _ in _unstudied_cards(user, now)]
 
 
 _CHOSEN = select(Question, held(Question.id).label("held")).where(Question.id == bindparam("qid"))
@@ -817,6 +900,87 @@ def undo_last(user: User, now: datetime) -> Review | None:
     return review
 
 
+def rerate_options(user: User, review: Review) -> list[tuple[Rating, datetime]] | None:
+    """For an objective review answer that may still be re-rated, when the card would come
+    back after each rating (recomputed from the card as it was before the answer); else None.
+
+    Only the card's latest change qualifies: once the card moved on (another answer, an undo),
+    its answer keeps its rating.
+    """
+    if (
+        review.mode != ReviewMode.STUDY
+        or review.card_before is None
+        or review.card_after is None
+        or review.undone_at is not None
+        or review.card_id is None
+    ):
+        return None
+    item = shown_item(review.question_id)
+    if item is None or not get_kind(item.type).auto_graded:
+        return None
+    card = db.session.get(Card, review.card_id)
+    if card is None or card.state != review.card_after:
+        return None
+    before = CardState.from_dict(review.card_before)
+    return [(r, _rescheduled(user, before, r, review).due) for r in Rating]
+
+
+def _rescheduled(user: User, before: CardState, rating: Rating, review: Review) -> CardState:
+    return scheduling.review(
+        before,
+        rating,
+        review.created_at,
+        clock=clock_for(user),
+        desired_retention=user.desired_retention,
+        duration_ms=review.duration_ms,
+    )
+
+
+def rerate(user: User, review_id: int, rating: int, now: datetime) -> Review:
+    """Give an objective review answer another rating ("I guessed": Again or Hard; "easy").
+
+    The card's schedule is recomputed from its state before that answer, as if it had been
+    rated so then; a second re-rate replaces the first. One transaction, on the card's version:
+    a tab that still shows the card cannot answer it again, and once the card moved on (another
+    answer, an undo) nothing changes and ServiceError says so.
+    """
+    if rating not in (1, 2, 3, 4):
+        raise ServiceError("Choose Again, Hard, Good or Easy.")
+    begin_write(db.session)
+    review = db.session.get(Review, review_id)
+    if review is None or review.user_id != user.id:
+        db.session.rollback()
+        raise ServiceError("That answer is not yours to rate.")
+    if not visibility.key_visible(user, review.question_id, now):
+        db.session.rollback()
+        raise HeldBack(HELD_BACK)
+    if rerate_options(user, review) is None:
+        db.session.rollback()
+        raise ServiceError("This answer can no longer be rated again: its card has moved on since.")
+    card = db.session.get(Card, review.card_id)
+    before = CardState.from_dict(review.card_before)
+    after = _rescheduled(user, before, Rating(rating), review)
+    after_dict = after.to_dict()
+    changed = db.session.execute(
+        update(Card)
+        .where(Card.id == card.id, Card.version == card.version)
+        .values(**_columns(after, after_dict), version=Card.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        raise ServiceError(ALREADY_ANSWERED)
+    db.session.execute(
+        update(Review)
+        .where(Review.id == review.id)
+        .values(rating=rating, card_after=after_dict)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.expire_all()
+    return db.session.get(Review, review_id)
+
+
 # --- practice, mistakes, flashcards ---------------------------------------------------------
 
 
@@ -829,7 +993,8 @@ def practice_questions(
     seed: int = 0,
     fact_id: str | None = None,
 ) -> list[Question]:
-    """Questions for a practice quiz: chosen sections and types, one per fact before repeats.
+    """Questions for a practice quiz: chosen sections and types, the kinds taking turns, one per
+    fact before repeats.
 
     Held questions (services.visibility) are never chosen.
     """
@@ -845,17 +1010,27 @@ def practice_questions(
         )
     rows = list(db.session.scalars(stmt, visibility.params(now)))
     rows.sort(key=lambda q: stable_hash("practice", seed, q.id))
+    by_type: dict[str, list[Question]] = {}
+    for q in rows:
+        by_type.setdefault(q.type, []).append(q)
+    # The kinds take turns, so the draw is shared across them as evenly as the bank allows.
+    turns = sorted(by_type, key=lambda t: stable_hash("practice-kind", seed, t))
     chosen: list[Question] = []
     used: set[str] = set()
-    for q in rows:  # first one question per fact, then fill up
-        if len(chosen) < count and not (set(q.fact_ids) & used):
-            chosen.append(q)
-            used.update(q.fact_ids)
-    for q in rows:
-        if len(chosen) >= count:
-            break
-        if q not in chosen:
-            chosen.append(q)
+    for new_facts_only in (True, False):  # first one question per fact, then fill up
+        taken = True
+        while taken and len(chosen) < count:
+            taken = False
+            for qtype in turns:
+                if len(chosen) >= count:
+                    break
+                for q in by_type[qtype]:
+                    if q in chosen or (new_facts_only and set(q.fact_ids) & used):
+                        continue
+                    chosen.append(q)
+                    used.update(q.fact_ids)
+                    taken = True
+                    break
     return chosen
 
 
@@ -980,8 +1155,12 @@ def flashcard_deck(
     section: str | None = None,
     fact_id: str | None = None,
 ) -> list[str]:
-    """Ids of the questions to browse as flashcards, in essay order, but held ones."""
-    stmt = _usable(select(Question.id)).where(~held(Question.id))
+    """Ids of the questions to browse as flashcards, but held ones: in essay order, dealt so
+    that siblings (questions sharing a fact, core.spacing) do not follow one another."""
+    stmt = _usable(select(Question.id, QuestionFact.fact_id)).outerjoin(
+        QuestionFact, QuestionFact.question_id == Question.id
+    )
+    stmt = stmt.where(~held(Question.id))
     if section:
         stmt = stmt.where(Question.section == section)
     if fact_id:
@@ -989,4 +1168,7 @@ def flashcard_deck(
             Question.id.in_(select(QuestionFact.question_id).where(QuestionFact.fact_id == fact_id))
         )
     ordered = stmt.order_by(Question.section, Question.sentence_id, Question.id)
-    return list(db.session.scalars(ordered, visibility.params(now)))
+    facts: dict[str, set[str]] = {}
+    for qid, fact in db.session.execute(ordered, visibility.params(now)):
+        facts.setdefault(qid, set()).update([fact] if fact else [])
+    return spacing.spaced(list(facts.items()))

@@ -109,6 +109,11 @@ class QuestionKind:
             return ""
         return str(response)
 
+    def response_parts(self, question: Question, response: Any) -> list[tuple[str, bool]]:
+        """A response of several parts, each in words with whether it is right (an ordering's
+        places, a matching's pairs); empty for kinds answered in one piece."""
+        return []
+
     def verdict(self, question: Question, score: float, right: str, wrong: str) -> Verdict:
         """A verdict for a score in 0..1: correct only at 1, with the feedback that fits."""
         score = max(0.0, min(1.0, score))

@@ -37,6 +37,10 @@ class UndoForm(FlaskForm):
     """Undo the last answer (a CSRF-protected POST)."""
 
 
+class RerateForm(FlaskForm):
+    """Rate an answer again (a CSRF-protected POST; the rating is the button pressed)."""
+
+
 class _Checkboxes(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()

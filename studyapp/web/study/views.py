@@ -18,7 +18,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from studyapp.core import charts, drafts
+from studyapp.core import charts, drafts, scheduling
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import get_kind
 from studyapp.db import utcnow
@@ -36,6 +36,7 @@ from studyapp.web.study.forms import (
     AnswerForm,
     PracticeForm,
     PracticeSubmitForm,
+    RerateForm,
     UndoForm,
     read_rating,
     read_response,
@@ -44,7 +45,7 @@ from studyapp.web.study.forms import (
 ANSWER_MODES = {ReviewMode.STUDY.value: ReviewMode.STUDY, "flashcard": ReviewMode.FLASHCARD}
 PRACTICE_MODES = {"practice": ReviewMode.PRACTICE, "mistakes": ReviewMode.MISTAKES}
 MAX_DURATION_MS = 30 * 60 * 1000
-MAX_DECK = 100_000  # a flashcard position beyond any deck (it wraps round the deck)
+MAX_DECK = 100_000  # a flashcard position beyond any deck (past the end is the end page)
 
 
 def _wants_json() -> bool:
@@ -110,7 +111,7 @@ def review():
             exam=view.exam,
         )
     if view is None:
-        return render_template("study/done.html")
+        return render_template("study/done.html", upcoming=study.upcoming(current_user, now))
     form = _answer_form(view, now, ReviewMode.STUDY)
     return render_template("study/review.html", view=view, item=view.item, form=form)
 
@@ -206,8 +207,25 @@ def feedback(review_id: int):
     if shown is None:
         abort(404)
     result = shown.result
+    rerate = None
+    if shown.show_mark and shown.show_key:
+        options = study.rerate_options(current_user, result.review)
+        if options is not None:
+            clock = study.clock_for(current_user)
+            rerate = [
+                (int(r), scheduling.interval_words(due, result.review.created_at, clock))
+                for r, due in options
+            ]
     return render_template(
         "study/feedback.html",
+        rerate=rerate,
+        interval=(
+            scheduling.interval_words(
+                result.next_due, result.review.created_at, study.clock_for(current_user)
+            )
+            if result.next_due
+            else None
+        ),
         review=result.review,
         item=result.item,
         verdict=result.verdict,
@@ -217,6 +235,23 @@ def feedback(review_id: int):
         attempt=shown.attempt,
         essay=essay(),
     )
+
+
+@bp.post("/rerate/<int:review_id>")
+def rerate(review_id: int):
+    form = RerateForm()
+    rating = read_rating(request.form)
+    if not form.validate_on_submit() or rating is None:
+        flash("That rating form was incomplete or expired, so nothing changed.", "error")
+        return redirect(url_for("study.feedback", review_id=review_id))
+    try:
+        study.rerate(current_user, review_id, rating, utcnow())
+    except study.HeldBack as exc:
+        flash(str(exc), "info")
+        return redirect(url_for("study.review"))
+    except ServiceError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("study.feedback", review_id=review_id))
 
 
 @bp.post("/undo")
@@ -507,12 +542,25 @@ def flashcards():
             )
             return redirect(url_for("study.flashcards"))
         abort(404)
-    index = query_int("i", 0, -MAX_DECK, MAX_DECK) % len(ids)
+    here = {"section": section, "fact": fact_id}
+    # The deck stops at its ends: before the first card is the first; past the last, the end.
+    index = query_int("i", 0, 0, MAX_DECK)
+    if index >= len(ids):
+        return render_template(
+            "study/flashcard.html",
+            view=None,
+            total=len(ids),
+            index=len(ids),
+            section=section,
+            fact=fact,
+            sections=sections,
+            prev_url=url_for("study.flashcards", **here, i=len(ids) - 1),
+            restart_url=url_for("study.flashcards", **here),
+        )
     view = study.card_view_for(current_user, ids[index], now)
     if view is None:
         abort(404)
     form = _answer_form(view, now, ReviewMode.FLASHCARD)
-    here = {"section": section, "fact": fact_id}
     return render_template(
         "study/flashcard.html",
         view=view,
@@ -524,7 +572,7 @@ def flashcards():
         fact=fact,
         sections=sections,
         next_url=url_for("study.flashcards", **here, i=index + 1),
-        prev_url=url_for("study.flashcards", **here, i=index - 1),
+        prev_url=url_for("study.flashcards", **here, i=index - 1) if index else None,
         show_url=url_for("study.flashcards", **here, i=index, show=1),
         show=request.args.get("show") == "1",
         essay=essay(),
@@ -536,7 +584,8 @@ def flashcards():
 
 @bp.get("/progress")
 def dashboard():
-    data = progress.dashboard(current_user, utcnow())
+    now = utcnow()
+    data = progress.dashboard(current_user, now)
     # Each chart twice: a wide one, and a narrow one with fewer days whose text stays readable
     # on a phone (the stylesheet shows one of them). Both carry their title and numbers.
     history = {
@@ -551,12 +600,19 @@ def dashboard():
         s.key: svg(charts.progress_bar(s.value, label=f"{s.label}: mastered"))
         for s in data.by_section
     }
+    total = data.stages.total
+    stage_bars = {
+        key: svg(charts.progress_bar(n / total if total else 0.0, label=f"{label} cards"))
+        for key, label, n in data.stages.items()
+    }
     return render_template(
         "study/dashboard.html",
+        stage_bars=stage_bars,
         data=data,
         history_chart=history,
         forecast_chart=forecast,
         mastery_bars=mastery_bars,
+        upcoming=study.upcoming(current_user, now),
     )
 
 

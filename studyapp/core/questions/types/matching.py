@@ -118,6 +118,17 @@ class Matching(QuestionKind):
             return response or ""
         return "; ".join(f"{pair[0]} → {pair[1]}" for pair in response)
 
+    def response_parts(self, question: Question, response: Any) -> list[tuple[str, bool]]:
+        """Each pair given, right when the key pairs them."""
+        if isinstance(response, str) or not isinstance(response, Sequence):
+            return []
+        key = {str(a): str(b) for a, b in question.answer}  # type: ignore[misc]
+        return [
+            (f"{pair[0]} → {pair[1]}", key.get(str(pair[0])) == str(pair[1]))
+            for pair in response
+            if isinstance(pair, Sequence) and len(pair) == 2
+        ]
+
     def options_from_dict(self, raw: Any) -> Options:
         return {"left": tuple(raw["left"]), "right": tuple(raw["right"])}
 

@@ -144,6 +144,16 @@ class Ordering(QuestionKind):
             return ""
         return " → ".join("?" if item is None else str(item) for item in response)
 
+    def response_parts(self, question: Question, response: Any) -> list[tuple[str, bool]]:
+        """Each place of the order given, right when it holds the event the key puts there."""
+        if isinstance(response, str) or not isinstance(response, Sequence):
+            return []
+        key = [str(item) for item in question.answer]  # type: ignore[union-attr]
+        return [
+            (f"{i + 1}. {'?' if item is None else item}", i < len(key) and str(item) == key[i])
+            for i, item in enumerate(response)
+        ]
+
     def answer_from_dict(self, raw: Any) -> Answer:
         return tuple(raw)
 
