@@ -206,7 +206,9 @@ def test_a_partly_right_practice_answer_shows_which_parts_were_wrong(client, aut
         }
         fields[f"q-{item.id}-match-0"] = str(right_col.index(key[lefts[1]]))
         wrong = {f"{lefts[0]} → {key[lefts[1]]}"}
-    page = client.get(f"/study/practice/fact/{item.fact_ids[0]}").get_data(as_text=True)
+    page = client.get(f"/study/practice/fact/{item.fact_ids[0]}", follow_redirects=True).get_data(
+        as_text=True
+    )
     data = {
         "batch_id": hidden(page, "batch_id"),
         "question_ids": item.id,

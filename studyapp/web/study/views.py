@@ -237,7 +237,7 @@ def feedback(review_id: int):
     )
 
 
-@bp.post("/rerate/<int:review_id>")
+@bp.post("/rerate/<id:review_id>")
 def rerate(review_id: int):
     form = RerateForm()
     rating = read_rating(request.form)
