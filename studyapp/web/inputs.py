@@ -10,7 +10,7 @@ one). Odd input is a 4xx with a message, never a server error.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, request
@@ -51,55 +51,45 @@ def query_int(name: str, default: int, lo: int, hi: int) -> int:
     return default if value is None else value
 
 
-class WholeNumberField(IntegerField):
+class _BoundedNumber:
+    """A number field read by one of ``core.numbers``' parsers within lo..hi, else ``message``."""
+
+    parse: Callable[[Any, Any, Any], Any]
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Any = None,
+        *,
+        lo: Any,
+        hi: Any,
+        message: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)  # type: ignore[call-arg]
+        self.lo, self.hi, self.message = lo, hi, message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        self.data = type(self).parse(valuelist[0], self.lo, self.hi)
+        if self.data is None:
+            raise ValueError(self.message)
+
+
+class WholeNumberField(_BoundedNumber, IntegerField):
     """A whole number in ASCII digits within lo..hi; anything else gets ``message``.
 
     ``IntegerField`` reads with ``int()``, which takes '٣' and '1_000'; this one does not.
     """
 
-    def __init__(
-        self,
-        label: str | None = None,
-        validators: Any = None,
-        *,
-        lo: int,
-        hi: int,
-        message: str,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.lo, self.hi, self.message = lo, hi, message
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        self.data = parse_small_int(valuelist[0], self.lo, self.hi)
-        if self.data is None:
-            raise ValueError(self.message)
+    parse = staticmethod(parse_small_int)
 
 
-class DecimalNumberField(DecimalField):
+class DecimalNumberField(_BoundedNumber, DecimalField):
     """A decimal such as 0.85 within lo..hi (never NaN, sNaN or infinity); else ``message``."""
 
-    def __init__(
-        self,
-        label: str | None = None,
-        validators: Any = None,
-        *,
-        lo: Decimal,
-        hi: Decimal,
-        message: str,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(label, validators, **kwargs)
-        self.lo, self.hi, self.message = lo, hi, message
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        self.data = parse_decimal(valuelist[0], self.lo, self.hi)
-        if self.data is None:
-            raise ValueError(self.message)
+    parse = staticmethod(parse_decimal)
 
 
 def is_token(value: object) -> bool:
