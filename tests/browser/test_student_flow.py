@@ -39,6 +39,7 @@ def _order_with_keys(page, item) -> None:  # type: ignore[no-untyped-def]
 
 def _answer_with_keys(page, right: bool) -> str:
     """Answer the card on screen using only the keyboard; returns its type."""
+    page.wait_for_load_state("load")  # keys work once the page's scripts are attached
     qid = page.locator("input[name=question_id]").input_value()
     item = core_question(db.session.get(Question, qid))
     kind = str(item.type)
@@ -66,7 +67,8 @@ def _answer_with_keys(page, right: bool) -> str:
         keyboard.press("Enter")
         page.wait_for_selector("[data-revealed]")
         keyboard.press("3" if right else "1")
-    page.wait_for_selector("[data-study=feedback]", timeout=5000)
+    page.wait_for_selector("[data-study=feedback]", timeout=15000)
+    page.wait_for_load_state("load")  # the page's key handlers are attached on load
     return kind
 
 
@@ -112,6 +114,7 @@ def test_student_studies_with_the_keyboard(page, server_url, artifacts):
             page.keyboard.press("Space")  # Next card
     assert wrong_done and len(set(kinds)) >= 3, kinds
 
+    page.wait_for_load_state("load")
     page.keyboard.press("u")  # undo the tenth answer
     page.wait_for_selector("text=Your last answer was undone")
     page.wait_for_selector("[data-study=question]")
