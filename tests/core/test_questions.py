@@ -370,3 +370,11 @@ def test_no_item_gives_away_the_key_of_another():
             if key in f" {normalize(text)} ":
                 found.append((q.id, q.answer, other.id))
     assert found == []
+
+
+def test_pages_show_the_note_on_the_record_once():
+    q = next(q for q in BANK.questions if q.erratum and q.type != "matching")
+    assert q.explanation.endswith(f"Note on the record: {q.erratum}")
+    assert q.erratum not in q.why and q.why and q.explanation.startswith(q.why)
+    plain = next(q for q in BANK.questions if not q.erratum)
+    assert plain.why == plain.explanation

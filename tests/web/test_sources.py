@@ -165,8 +165,9 @@ def test_study_feedback_shows_every_source(cited, client, auth, student):
     auth.login(student.email)
     html = client.get(f"/study/feedback/{result.review.id}").get_data(as_text=True)
     assert_shows_every_source(html, cited)
-    # The note sits with the key, before the explanation and the sources.
+    # The note sits with the key, before the explanation and the sources, and shows once.
     assert html.index("Note on the record") < html.index('class="explanation"')
+    assert html.count("Note on the record") == 1
 
 
 @pytest.mark.parametrize("mode", ["practice", "mistakes"])

@@ -55,6 +55,13 @@ class Question:
         return self.sources[0]
 
     @property
+    def why(self) -> str:
+        """The explanation without its trailing note on the record (pages show that note apart,
+        beside the key; the export keeps it in the explanation for readers of the file)."""
+        note = f" Note on the record: {self.erratum}" if self.erratum else ""
+        return self.explanation.removesuffix(note) if note else self.explanation
+
+    @property
     def section(self) -> str:
         return self.source.section
 
