@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import timedelta
 from html import unescape
 
@@ -16,6 +15,7 @@ from studyapp.models import Question
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, facts_by_id
 from tests.conftest import make_user
+from tests.web.bankkit import add_questions, sibling_on
 from tests.web.quizkit import NOW, make_course
 
 
@@ -138,26 +138,23 @@ def test_a_key_hidden_by_an_open_quiz_is_not_searched(app, client, auth, instruc
     assert q.id in _found(client, q=word)  # instructors see every key
 
 
-def _siblings() -> tuple[CoreQuestion, CoreQuestion, str]:
-    """Two typed questions on one fact, and a word of the second's key outside its prompt."""
-    by_fact: dict[str, list[CoreQuestion]] = defaultdict(list)
-    for q in _bank():
-        if q.type != "explain":
-            for fact in q.fact_ids:
-                by_fact[fact].append(q)
-    for fact in sorted(by_fact):
-        for sibling in by_fact[fact]:
-            if sibling.type in ("short_answer", "cloze") and (
-                _words(sibling.answer) - _words(_open_text(sibling))
-            ):
-                others = [q for q in by_fact[fact] if q.id != sibling.id]
-                if others:
-                    return others[0], sibling, _only_in(sibling, sibling.answer)
-    raise AssertionError("no two questions share a fact")
+def _siblings(request) -> tuple[CoreQuestion, CoreQuestion, str]:  # type: ignore[no-untyped-def]
+    """A gradable question, a typed sibling added on its facts, and a word of the sibling's key
+    that its prompt does not have."""
+    bank = _bank()
+    in_quiz = next(q for q in bank if q.type not in ("explain", "short_answer", "cloze"))
+    typed = next(
+        q
+        for q in bank
+        if q.type in ("short_answer", "cloze") and _words(q.answer) - _words(_open_text(q))
+    )
+    sibling = sibling_on(typed, in_quiz.fact_ids, "sib")
+    add_questions(request, [sibling])
+    return in_quiz, sibling, _only_in(sibling, sibling.answer)
 
 
-def test_a_key_held_back_during_an_attempt_is_not_searched(app, client, auth, instructor):
-    in_quiz, sibling, word = _siblings()
+def test_a_key_held_back_during_an_attempt_is_not_searched(app, client, auth, instructor, request):
+    in_quiz, sibling, word = _siblings(request)
     taker, classmate = make_user("taker@example.com"), make_user("classmate@example.com")
     a = _quiz_of([in_quiz.id], instructor, [taker, classmate])
     quiz.start_attempt(a, taker, NOW)
