@@ -411,7 +411,7 @@ def test_bank_hides_answers_of_questions_in_an_open_quiz(client, auth, instructo
     a = make_quiz(course, n=3, types=["multiple_choice"])
     qid = a.items[0].question_id
     q = db.session.get(Question, qid)
-    explanation = str(escape(q.data["explanation"]))
+    explanation = str(escape(core_question(db.session.get(Question, qid)).why))
 
     def bank_page():
         return client.get(f"/questions?type=multiple_choice&section={q.section}").get_data(

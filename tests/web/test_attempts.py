@@ -63,7 +63,7 @@ def test_autosave_reload_and_submit_once(client, auth, instructor, student):
     assert set(body) == {"saved", "kept", "refused", "at", "deadline"}  # no mark, no key
     page = client.get(f"/classes/attempts/{attempt.id}?page=1").get_data(as_text=True)
     assert " checked>" in page  # a reload shows the saved answer
-    assert item(qid).explanation not in page and "Answer:" not in page  # nothing revealed
+    assert item(qid).why not in page and "Answer:" not in page  # nothing revealed
     assert 'class="qnav-item current answered"' in page
     first = client.post(f"/classes/attempts/{attempt.id}/submit")
     second = client.post(f"/classes/attempts/{attempt.id}/submit", follow_redirects=True)
@@ -448,7 +448,7 @@ def test_marks_hidden_until_the_review_option_allows(client, auth, instructor, s
     assert "Your mark:" not in result and "after the quiz closes" in result
     assert "is-right" not in result and "1 / 1</span>" not in result
     for qid in attempt.layout["questions"]:
-        assert str(item(qid).explanation) not in result
+        assert str(item(qid).why) not in result
     listing = client.get("/classes/").get_data(as_text=True)
     assert "100.0%" not in listing
     info = client.get(f"/classes/assignments/{a.id}").get_data(as_text=True)

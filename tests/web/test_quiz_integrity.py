@@ -69,7 +69,7 @@ def _reviews() -> int:
 
 
 def _explanation(qid: str) -> str:
-    return str(escape(db.session.get(Question, qid).data["explanation"]))
+    return str(escape(core_question(db.session.get(Question, qid)).why))
 
 
 @pytest.fixture

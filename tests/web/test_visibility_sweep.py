@@ -97,8 +97,11 @@ def _needles(
     have too (``shown_keys``: a sibling may share the key, and may be studied)."""
     q = item(qid)
     expected = check(q, None).expected
-    patterns = [re.escape(str(escape(q.explanation))), re.escape(json.dumps(q.explanation))]
-    if q.explanation in public:
+    patterns = [
+        re.escape(str(escape(q.why))),
+        re.escape(json.dumps(q.why)[:-1]),
+    ]  # open-ended: a note may follow
+    if q.why in public:
         patterns = []
     if expected not in shown_keys:
         patterns += [
@@ -266,7 +269,7 @@ def _needle_sets(held: set[str]):  # type: ignore[no-untyped-def]
     """
     public = _public_text()
     visible = _visible(held)
-    shared = public + "\n".join(item(q).explanation for q in visible)
+    shared = public + "\n".join(item(q).why for q in visible)
     shown_keys = frozenset(check(item(q), None).expected for q in visible)
     everywhere = {q: _needles(q, shared, shown_keys) for q in held}
     about_one = {q: _needles(q, public) for q in held}
