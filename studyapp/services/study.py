@@ -558,26 +558,16 @@ def card_view_for(user: User, question_id: str, now: datetime) -> CardView | Non
 # --- answering ------------------------------------------------------------------------------
 
 
-_ITEMS: dict[str, CoreQuestion] = {}
-
-
 def shown_item(question_id: str) -> CoreQuestion | None:
     """The question an answer form names, to read the response by its type.
 
-    Cached per process without a query on later calls: a question's id is derived from its
-    content, so an id always names the same item. Whether it may still be answered (retired,
-    left the bank) is checked when the answer is recorded.
+    Read from its row each time, never from a per-process copy: an id stays when a reseed edits
+    an item's key or accepted answers, and a copy kept by one worker would grade against the old
+    key. Whether it may still be answered (retired, left the bank) is checked when the answer is
+    recorded.
     """
-    item = _ITEMS.get(question_id)
-    if item is None and question_id:
-        row = db.session.get(Question, question_id)
-        if row is None:
-            return None
-        if not _ITEMS:  # first use in this process: the whole bank at once
-            for other in db.session.scalars(select(Question)):
-                _ITEMS[other.id] = core_question(other)
-        item = _ITEMS.setdefault(row.id, core_question(row))
-    return item
+    row = db.session.get(Question, question_id) if question_id else None
+    return core_question(row) if row is not None else None
 
 
 def _existing(user: User, request_id: str) -> Review | None:

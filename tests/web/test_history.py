@@ -56,6 +56,16 @@ def test_every_answer_is_stored_with_its_full_record(app, student):
     assert review.undone_at is None
 
 
+def test_an_item_edited_by_a_reseed_is_graded_against_its_new_key(app, student):
+    """The id stays when a reseed changes a key; no process may keep grading the old one."""
+    q = _question("true_false")
+    first = _answer(student, q, "req-before", q.data["answer"])
+    q.data = {**q.data, "answer": not q.data["answer"]}  # what another process's reseed writes
+    db.session.commit()
+    second = _answer(student, q, "req-after", q.data["answer"], card_version=1)
+    assert first.review.correct and second.review.correct
+
+
 def test_answers_accumulate_and_nothing_is_rewritten(app, student):
     q = _question("true_false")
     answer = q.data["answer"]
