@@ -253,6 +253,13 @@ def test_cloze_rules():
     _fails(replace(q, prompt=rival), "rival fill")
     _fails(replace(q, prompt=q.prompt + " _____"), "not exactly one blank")
     _fails(replace(q, prompt="Fill in the blank: Mao admitted _____."), "too little context")
+    fact = SMALL_BY_ID[q.fact_ids[0]]
+    synonyms = ("armed struggle", "armed revolution", "armed uprising", "armed revolt")
+    loose = {**SMALL_BY_ID, fact.id: replace(fact, answer="armed struggles", aliases=synonyms)}
+    _fails(q, "wordings", loose)  # a blank that synonyms fill has more than one defensible fill
+    one_more = ("great-power chauvinism", "big power chauvinism")
+    spelled = {**SMALL_BY_ID, fact.id: replace(fact, aliases=fact.aliases + one_more)}
+    assert not [p for p in problems_with(q, ESSAY, spelled) if "wordings" in p]
 
 
 def test_matching_rules():

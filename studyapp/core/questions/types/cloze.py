@@ -11,9 +11,13 @@ from studyapp.core.questions.checks import BLANK
 from studyapp.core.questions.context import Context
 from studyapp.core.questions.kinds import TypedKind, register
 from studyapp.core.questions.model import Question, QuestionType, make_id
+from studyapp.core.text import content_words
 
 TYPE = QuestionType.CLOZE
 PROMPT = "Fill in the blank: "
+# A common phrase may be accepted in its own forms and one other wording ("peaceful rise",
+# "peaceful development"); a list of synonyms says the blank takes several fills.
+MAX_WORDINGS = 2
 
 
 def blank(sentence: str, fact: Fact) -> tuple[str, str] | None:
@@ -68,7 +72,29 @@ def material_problems(fact: Fact) -> list[str]:
         problems.append("unbalanced quotation marks")
     if not text.rstrip().endswith((".", "?", '."', ".”")):
         problems.append("not a whole sentence")
+    wordings = _wordings(fact.accepted)
+    if len(wordings) > MAX_WORDINGS:
+        problems.append(
+            f"the blank takes {len(wordings)} wordings: a cloze blanks a name or a term, "
+            "not a phrase that synonyms fill as well"
+        )
     return problems
+
+
+def _wordings(forms: tuple[str, ...] | list[str]) -> set[frozenset[str]]:
+    """The distinct wordings among the common-phrase forms (a name's spellings name one thing)."""
+    found = set()
+    for form in forms:
+        if any(word[:1].isupper() for word in form.split()):
+            continue
+        found.add(frozenset(_singular(w) for w in content_words(form)))
+    return found
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 # --- the kind ------------------------------------------------------------------------------------
