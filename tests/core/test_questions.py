@@ -221,7 +221,7 @@ def test_generated_items_follow_the_fact_base():
     match = SMALL_BANK.by_type("matching")[0]
     assert len(match.sources) == 4
     explain = SMALL_BANK.by_type("explain")[0]
-    assert "the first reason and at least 1 of the other 2" in explain.explanation
+    assert "the first point and at least 1 of the other 2" in explain.explanation
     assert len(explain.sources) == 2
     dubcek = next(q for q in SMALL_BANK.questions if q.fact_ids == ("dubcek",))
     assert dubcek.erratum and "5 January 1968" in dubcek.explanation
@@ -326,7 +326,7 @@ def test_short_answer_rules():
 
 def test_explain_rules():
     q = _item("explain")
-    loose = q.explanation.replace("the first reason and at least 1 of the other 2", "the main ones")
+    loose = q.explanation.replace("the first point and at least 1 of the other 2", "the main ones")
     _fails(replace(q, explanation=loose), "threshold")
     _fails(replace(q, answer=q.answer + "\nA symptom, not a cause."), "not the essay's reasons")
 

@@ -424,7 +424,7 @@ def test_bank_hides_answers_of_questions_in_an_open_quiz(client, auth, instructo
         question = client.get(f"/questions/{qid}").get_data(as_text=True)
         assert HIDDEN in question and explanation not in question
         browse = bank_page()
-        start = browse.index(q.prompt[:40])
+        start = browse.index(str(escape(q.prompt))[:40])  # as printed: "Sung's" -> "Sung&#39;s"
         block = browse[start : browse.find('class="question-item"', start)]
         assert HIDDEN in block and explanation not in block
     auth.logout()

@@ -53,9 +53,9 @@ CUES = frozenset(
 ERAS = {"1": "2012-2018", "4": "2012-2018", "2": "1956-1970", "3": "1956-1970"}
 MAX_PHASE_YEARS = 10  # an ordering or matching set spans at most this many years
 
-# An explain item's rubric says how many of the essay's reasons make an answer right.
+# An explain item's rubric says how many of the model answer's points make an answer right.
 _RUBRIC = re.compile(
-    r"right if, in your own words, it names (the (first|second|third|fourth|fifth|sixth|seventh"
+    r"right if, in your own words, it makes (the (first|second|third|fourth|fifth|sixth|seventh"
     r"|eighth|ninth|tenth|eleventh|twelfth)\b|at least \d|all \d|both)"
 )
 Facts = Mapping[str, Fact]

@@ -27,21 +27,25 @@ def _names(required: tuple[int, ...]) -> str:
 
 
 def rubric(fact: Fact) -> str:
-    """How a student marks their own answer: a stated threshold of the essay's reasons."""
+    """How a student marks their own answer: a stated threshold of the model answer's points.
+
+    "Points", not "the essay gives N reasons": the essay argues in prose and never counts its
+    reasons; the count is the model answer's.
+    """
     n, k = len(fact.reasons), fact.threshold or len(fact.reasons)
     required = fact.required if k < n else ()
-    must = f"the {_names(required)} reason{'s' if len(required) > 1 else ''}" if required else ""
+    must = f"the {_names(required)} point{'s' if len(required) > 1 else ''}" if required else ""
     rest = [i for i in range(1, n + 1) if i not in required]
     if k == n:
-        need = "both reasons" if n == 2 else f"all {n} reasons"
+        need = "both points" if n == 2 else f"all {n} points"
     elif len(required) == k:
         need = f"{must} (the {_names(tuple(rest))} add{'s' if len(rest) == 1 else ''} to it)"
     elif required:
         need = f"{must} and at least {k - len(required)} of the other {len(rest)}"
     else:
-        need = f"at least {k} of the {n} reasons"
+        need = f"at least {k} of the {n} points"
     text = (
-        f"The essay gives {n} reasons. Count your answer right if, in your own words, it names "
+        f"The model answer makes {n} points. Count your answer right if, in your own words, it makes "
         f"{need}. In short: {fact.statement}"
     )
     return f"{text} Note on the record: {fact.erratum}" if fact.erratum else text
