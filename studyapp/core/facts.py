@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -238,7 +238,35 @@ def parse_fact_base(*toml_texts: str) -> FactBase:
         facts += [_fact(e) for e in data.get("fact", [])]
         orderings += [_ordering(e) for e in data.get("ordering", [])]
         matchings += [_matching(e) for e in data.get("matching", [])]
-    return FactBase(tuple(facts), tuple(orderings), tuple(matchings))
+    return FactBase(carry_notes(tuple(facts)), tuple(orderings), tuple(matchings))
+
+
+def carry_notes(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    """Each fact's erratum followed by the notes of the disputed claims it also cites.
+
+    A fact's first evidence sentence states its claim (a cause's note is about its reasons, not
+    its first sentence). Where that claim has an erratum, every other fact citing the sentence
+    carries the same note, so no item's feedback repeats a claim without its correction and the
+    correction reads the same wherever it shows.
+    """
+    disputed = {
+        _one_line(f.evidence[0]): f
+        for f in facts
+        if f.erratum and f.evidence and f.kind != FactKind.CAUSE
+    }
+    carried = []
+    for fact in facts:
+        notes = [fact.erratum] if fact.erratum else []
+        for sentence in fact.evidence:
+            other = disputed.get(_one_line(sentence))
+            if other is not None and other.id != fact.id and other.erratum not in notes:
+                notes.append(other.erratum)
+        carried.append(replace(fact, erratum=" ".join(notes)) if notes else fact)
+    return tuple(carried)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(fold_quotes(text).split())
 
 
 def parse_facts(toml_text: str) -> tuple[Fact, ...]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.essay import load_essay
+from studyapp.core.questions import generate_bank
 from studyapp.core.facts import (
     FactBase,
     FactKind,
@@ -148,3 +149,55 @@ def test_every_fact_feeds_an_item_and_context_may_come_from_another_section():
     assert not [p for p in _problems(wide) if "section" in p]
     moved = replace(S["zhou-visit"], section="4")
     assert any("not in section 4" in p for p in _problems(moved))
+
+
+def test_a_fact_citing_a_disputed_claim_carries_its_note():
+    """The note travels with the claim: every fact citing the sentence shows the same correction."""
+    claim, cause = BY_ID["nuclear-strike-considered"], BY_ID["cause-1969-1970"]
+    assert claim.evidence[0] in cause.evidence
+    assert claim.erratum in cause.erratum  # its own note (Vietnam) and the claim's
+    assert "Hanoi" in cause.erratum
+    souring = BY_ID["cause-2012-souring"]  # no note of its own: its claims' notes, in order
+    notes = [BY_ID["sanctions-enforced"].erratum, BY_ID["patience-warning"].erratum]
+    assert souring.erratum == " ".join(notes)
+    bank = generate_bank(ESSAY, BASE)
+    for q in bank.questions:
+        for other in FACTS:
+            if other.erratum and other.kind != FactKind.CAUSE:
+                cited = [" ".join(s.quote.split()) for s in q.sources]
+                if " ".join(other.evidence[0].split()) in cited:
+                    assert q.erratum and other.erratum in q.erratum, (q.id, other.id)
+
+
+def test_a_cause_does_not_lend_its_note_to_its_first_sentence():
+    text = """
+[[fact]]
+id = "why"
+kind = "cause"
+section = "3"
+importance = "key"
+topic = "t"
+question = "Why did it happen?"
+answer = "because"
+statement = "It happened because."
+reasons = ["one", "two"]
+threshold = 2
+evidence = ["Behind China's North Korean U-turn were changes in China's external environment."]
+erratum = "A note on the reasons."
+kinds = ["explain"]
+checked = "c"
+
+[[fact]]
+id = "claim"
+kind = "claim"
+section = "3"
+importance = "key"
+topic = "t"
+question = "What was behind it?"
+answer = "changes"
+statement = "Behind it were changes."
+evidence = ["Behind China's North Korean U-turn were changes in China's external environment."]
+kinds = ["true_false"]
+checked = "c"
+"""
+    assert parse_facts(text)[1].erratum is None
