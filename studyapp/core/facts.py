@@ -259,7 +259,7 @@ def carry_notes(facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
         notes = [fact.erratum] if fact.erratum else []
         for sentence in fact.evidence:
             other = disputed.get(_one_line(sentence))
-            if other is not None and other.id != fact.id and other.erratum not in notes:
+            if other is not None and other.id != fact.id and other.erratum not in " ".join(notes):
                 notes.append(other.erratum)
         carried.append(replace(fact, erratum=" ".join(notes)) if notes else fact)
     return tuple(carried)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from studyapp.core.essay import load_essay
-from studyapp.core.questions import generate_bank
 from studyapp.core.facts import (
     FactBase,
     FactKind,
@@ -18,6 +18,7 @@ from studyapp.core.facts import (
     parse_facts,
     validate_fact_base,
 )
+from studyapp.core.questions import generate_bank
 
 ESSAY = load_essay()
 BASE = load_fact_base()
@@ -201,3 +202,13 @@ kinds = ["true_false"]
 checked = "c"
 """
     assert parse_facts(text)[1].erratum is None
+
+
+def test_no_note_on_the_record_says_a_thing_twice():
+    """A composite fact whose own note already holds a claim's note does not get it again."""
+    for fact in FACTS:
+        if fact.erratum:
+            sentences = [s for s in re.split(r"(?<=[.;])\s+", fact.erratum) if len(s) > 20]
+            assert len(sentences) == len(set(sentences)), fact.id
+    cause = BY_ID["cause-1964-1966"]
+    assert cause.erratum.count(BY_ID["great-leap-aid-gap"].erratum) == 1

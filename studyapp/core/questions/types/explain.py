@@ -45,8 +45,8 @@ def rubric(fact: Fact) -> str:
     else:
         need = f"at least {k} of the {n} points"
     text = (
-        f"The model answer makes {n} points. Count your answer right if, in your own words, it makes "
-        f"{need}. In short: {fact.statement}"
+        f"The model answer makes {n} points. Count your answer right if, in your own words, "
+        f"it makes {need}. In short: {fact.statement}"
     )
     return f"{text} Note on the record: {fact.erratum}" if fact.erratum else text
 
