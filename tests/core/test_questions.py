@@ -287,6 +287,8 @@ def test_ordering_rules():
     far = {**SMALL_BY_ID, "invitation": replace(SMALL_BY_ID["invitation"], date="1963-09-30")}
     _fails(q, "common sense", far)
     _fails(replace(q, sources=q.sources[:1]), "does not cite")
+    first, *rest = q.options
+    _fails(replace(q, options=(f"{first}'s return", *rest)), "tells its place")
 
 
 def test_distractor_rules():

@@ -58,6 +58,11 @@ CUES = frozenset(
 )  # fmt: skip
 # Phases of the relationship: items of one phase do not mix with the other.
 ERAS = {"1": "2012-2018", "4": "2012-2018", "2": "1956-1970", "3": "1956-1970"}
+# Words in an ordering item's label that tell where it goes ("Zhou's return visit").
+PLACE_CUES = frozenset(
+    ["return", "returned", "renewed", "resumed", "second", "final", "first", "last", "again",
+     "subsequent", "later", "earlier", "reply", "response", "aftermath", "follow"]
+)  # fmt: skip
 MAX_PHASE_YEARS = 10  # an ordering or matching set spans at most this many years
 
 # An explain item's rubric says how many of the model answer's points make an answer right.
@@ -335,6 +340,9 @@ def ordering(q: Question, essay: Essay, facts: Facts) -> list[str]:
         for b in items:
             if a != b and _contains(a, b):
                 problems.append(f"item {a!r} names item {b!r}")
+        cue = sorted(PLACE_CUES & set(normalize(a).split()))
+        if cue:
+            problems.append(f"item {a!r} tells its place ({cue[0]!r})")
     if not facts:
         return problems
     events = _facts_of(q, facts)
