@@ -232,11 +232,6 @@ def _number_word(word: str) -> bool:
     return word in NUMBER_WORDS or word.removesuffix("th") in NUMBER_WORDS  # "thirteenth"
 
 
-def has_number(text: str) -> bool:
-    """Whether a text holds a number, in digits or in words ("23rd", "twenty-third")."""
-    return any(c.isdigit() for c in text) or any(_number_word(w) for w in normalize(text).split())
-
-
 def is_numeric_phrase(text: str) -> bool:
     """Whether an answer is a number in words ("five", "one million", "twenty-third")."""
     words = normalize(text).split()

@@ -324,10 +324,6 @@ def test_short_answer_rules():
         "invitation": replace(SMALL_BY_ID["invitation"], exclude=("October 1, 1969",)),
     }
     _fails(q, "according to the essay", open_)
-    numbered = replace(q, answer="the 20th anniversary", accept=("20th anniversary", "anniversary"))
-    _fails(numbered, "drops the key's number")  # "the anniversary" names no particular one
-    spelled = replace(numbered, accept=("20th anniversary", "the twentieth anniversary"))
-    assert not [p for p in problems_with(spelled, ESSAY, SMALL_BY_ID) if "number" in p]
 
 
 def test_explain_rules():
