@@ -1,14 +1,20 @@
-"""SQLite settings on every connection, and write requests that take the lock up front."""
+"""SQLite settings on every connection, and write requests that take the lock up front (or,
+for password hashing, only once the hash is made)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
+from argon2 import PasswordHasher
+from sqlalchemy import event, select
 
 from studyapp.db import SQLITE_PRAGMAS, UTCDateTime
 from studyapp.extensions import db
-from tests.conftest import PG_URL
+from studyapp.models import User
+from studyapp.services import accounts
+from tests.conftest import PASSWORD, PG_URL
 
 pytestmark = pytest.mark.skipif(PG_URL is not None, reason="SQLite settings")
 
@@ -56,6 +62,72 @@ def test_write_requests_begin_immediate_and_reads_do_not(app, client, auth, stud
         event.remove(db.engine, "before_cursor_execute", hook)
     assert reads and all(s == "BEGIN DEFERRED" for s in reads)
     assert seen[0] == "BEGIN IMMEDIATE"
+
+
+def _another_writer_gets_in() -> bool:
+    """Whether another connection can take the write lock at once (no waiting)."""
+    conn = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # "database is locked"
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def hashing(monkeypatch):
+    """Whether another writer got in during each password hash or check of a request."""
+    seen: list[bool] = []
+    real_hash, real_verify = accounts.hash_password, accounts._verify
+
+    def hash_password(password: str) -> str:
+        seen.append(_another_writer_gets_in())
+        return real_hash(password)
+
+    def verify(stored: str, password: str) -> bool:
+        seen.append(_another_writer_gets_in())
+        return real_verify(stored, password)
+
+    monkeypatch.setattr(accounts, "hash_password", hash_password)
+    monkeypatch.setattr(accounts, "_verify", verify)
+    db.session.commit()  # requests share this test's session: start from no transaction
+    return seen
+
+
+def test_others_write_while_a_login_checks_and_rehashes_the_password(app, client, student, hashing):
+    old = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    student.password_hash = old  # made with other parameters: rehashed at the next login
+    db.session.commit()
+    response = client.post("/account/login", data={"email": student.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert hashing == [True, True]  # the check, then the new hash
+    db.session.expire_all()
+    assert student.password_hash != old and accounts._verify(student.password_hash, PASSWORD)
+
+
+def test_others_write_while_a_sign_up_hashes_the_password(app, client, hashing):
+    data = {"name": "Ana", "email": "ana@example.com", "password": "a long passphrase"}
+    response = client.post("/account/signup", data={**data, "confirm": data["password"]})
+    assert response.status_code == 302
+    assert hashing == [True]
+    assert db.session.scalar(select(User.id).where(User.email == "ana@example.com")) is not None
+
+
+def test_others_write_while_a_password_change_hashes(app, client, auth, student, hashing):
+    auth.login(student.email)
+    hashing.clear()
+    db.session.commit()
+    new = "a brand new passphrase"
+    response = client.post(
+        "/account/password", data={"pw-current": PASSWORD, "pw-new": new, "pw-confirm": new}
+    )
+    assert response.status_code == 302
+    assert hashing == [True, True]  # the current password's check, the new one's hash
+    db.session.expire_all()
+    assert accounts._verify(student.password_hash, new)
 
 
 def test_utc_column_refuses_naive_datetimes():
