@@ -12,9 +12,12 @@ from sqlalchemy import event, select
 
 from studyapp.db import SQLITE_PRAGMAS, UTCDateTime
 from studyapp.extensions import db
-from studyapp.models import User
+from studyapp.models import Attempt, User
 from studyapp.services import accounts
+from studyapp.services import assignments as quiz
 from tests.conftest import PASSWORD, PG_URL
+from tests.web.helpers import answer_fields
+from tests.web.quizkit import item, make_course, make_quiz, right
 
 pytestmark = pytest.mark.skipif(PG_URL is not None, reason="SQLite settings")
 
@@ -128,6 +131,60 @@ def test_others_write_while_a_password_change_hashes(app, client, auth, student,
     assert hashing == [True, True]  # the current password's check, the new one's hash
     db.session.expire_all()
     assert accounts._verify(student.password_hash, new)
+
+
+def test_others_write_while_a_quiz_page_is_read(
+    app, client, auth, instructor, student, monkeypatch
+):
+    """A quiz save reads and parses the page first, then takes the lock just to write."""
+    from studyapp.web.quiz import views
+
+    a = make_quiz(make_course(instructor, [student]), n=2)
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    qid = attempt.layout["questions"][0]
+    seen: list[bool] = []
+    real = views.read_answers
+
+    def read_answers(*args):  # type: ignore[no-untyped-def]
+        seen.append(_another_writer_gets_in())
+        return real(*args)
+
+    monkeypatch.setattr(views, "read_answers", read_answers)
+    begins: list[str] = []
+
+    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    db.session.commit()
+    event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        fields = answer_fields(item(qid), prefix="q-1-")
+        saved = client.post(f"/classes/attempts/{attempt.id}/autosave", data=fields)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hook)
+    assert saved.status_code == 200 and saved.get_json()["saved"] == 1
+    assert seen == [True]
+    assert begins[-1] == "BEGIN IMMEDIATE"  # the write itself still takes the lock
+    assert quiz.saved_answers(attempt) == {qid: right(item(qid))}
+
+
+def test_the_trivial_route_answers_without_the_database(app, client):
+    """GET /healthz, the benchmarks' baseline, runs the app and its middleware but no SQL."""
+    statements: list[str] = []
+
+    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        response = client.get("/healthz")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hook)
+    assert response.status_code == 200 and response.get_json() == {"ok": True}
+    assert statements == []
 
 
 def test_utc_column_refuses_naive_datetimes():
