@@ -233,7 +233,6 @@ def save(attempt_id: int):
         flash("This page expired; your saved answers are below.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     answers, _ = _read(attempt, request.form)
-    refused_page = _refused_page(attempt, answers) if answers.refused else None
     try:
         _save(attempt, answers, utcnow())
     except quiz.AttemptGone:
@@ -241,8 +240,8 @@ def save(attempt_id: int):
     except ServiceError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
-    if refused_page:  # stay on the page, whatever button was pressed
-        return redirect(refused_page)
+    if answers.refused:  # stay on the page, whatever button was pressed
+        return redirect(_refused_page(attempt, answers))
     go = form.go.data or ""
     if go == "finish":
         return _finish(attempt_id)
@@ -292,7 +291,6 @@ def submit(attempt_id: int):
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if attempt.state == AttemptState.OPEN:
         answers, _ = _read(attempt, request.form)
-        refused_page = _refused_page(attempt, answers) if answers.refused else None
         try:
             _save(attempt, answers, utcnow())
         except quiz.AttemptGone:
@@ -300,9 +298,9 @@ def submit(attempt_id: int):
         except ServiceError as exc:
             flash(str(exc), "warning")
             return redirect(url_for("quiz.result", attempt_id=attempt_id))
-        if refused_page:
+        if answers.refused:
             flash("The quiz was not submitted: correct the answer below, then submit.", "warning")
-            return redirect(refused_page)
+            return redirect(_refused_page(attempt, answers))
     return _finish(attempt_id)
 
 
