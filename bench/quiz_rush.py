@@ -165,6 +165,7 @@ class Tally:
     errors: int = 0
     problems: Counter = field(default_factory=Counter)
     latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    ended: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # when
     # (attempt id, question number) -> the number of the last acknowledged answer
     acked: dict[tuple[int, int], int] = field(default_factory=dict)
     submitted: set[int] = field(default_factory=set)
@@ -173,6 +174,7 @@ class Tally:
         with self.lock:
             self.requests += 1
             self.latency[what].append(seconds * 1000)
+            self.ended[what].append(time.perf_counter())
 
     def error(self, what: str) -> None:
         with self.lock:
@@ -490,6 +492,15 @@ def main() -> None:
                 f"  {what:8} {len(values):6} requests  median {statistics.median(values):8.1f} ms"
                 f"  p95 {p95(values):8.1f} ms  max {max(values):8.1f} ms"
             )
+    logged_in = max(tally.ended["login"], default=0.0)
+    for what in ("save", "trivial"):
+        pairs = list(zip(tally.ended[what], tally.latency[what], strict=True))
+        during = [ms for at, ms in pairs if at <= logged_in]
+        after = [ms for at, ms in pairs if at > logged_in]
+        print(
+            f"  {what:8} p95 while students log in {p95(during):8.1f} ms ({len(during)}),"
+            f" after {p95(after):8.1f} ms ({len(after)})"
+        )
     for problem, count in tally.problems.most_common(10):
         print(f"  error: {problem} x{count}")
     if failures:
