@@ -181,7 +181,17 @@ def change_password(user: User, current: str, new: str) -> None:
     if not _verify(old, current):
         raise ServiceError("Your current password is not correct.")
     check_password_rules(new, user.email)
-    user_id, new_hash = user.id, hash_password(new)
+    if not _replace_password(user, old, hash_password(new)):
+        raise ServiceError("Your current password is not correct.")
+
+
+def _replace_password(user: User, old: str, new_hash: str) -> bool:
+    """Store a new hash and end every session, if the stored hash is still ``old``.
+
+    The hash is made by the caller before this takes the write lock (hashing takes a while);
+    of two changes made at once from the same old password, one wins. False if it lost.
+    """
+    user_id = user.id
     begin_write(db.session)
     changed = db.session.execute(
         update(User)
@@ -191,8 +201,9 @@ def change_password(user: User, current: str, new: str) -> None:
     )
     if changed.rowcount != 1:
         db.session.rollback()
-        raise ServiceError("Your current password is not correct.")
+        return False
     db.session.refresh(user)
+    return True
 
 
 def set_active(user: User, active: bool) -> None:
@@ -279,18 +290,8 @@ def reset_password(
     """Set a new password with a reset link, once, and end every session of the account."""
     user = account_for_reset(token, secret_key=secret_key, now=now, lifetime=lifetime)
     check_password_rules(new, user.email)
-    user_id, old, new_hash = user.id, user.password_hash, hash_password(new)
-    begin_write(db.session)  # after the hash: it takes a while
     # Only if the password is still the one the link was made for: of two uses at the same
     # moment, one wins and the other is refused.
-    changed = db.session.execute(
-        update(User)
-        .where(User.id == user_id, User.password_hash == old)
-        .values(password_hash=new_hash, session_version=User.session_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if changed.rowcount != 1:
-        db.session.rollback()
+    if not _replace_password(user, user.password_hash, hash_password(new)):
         raise ServiceError(_LINK_SPENT)
-    db.session.refresh(user)
     return user

@@ -255,6 +255,18 @@ def _remove(attempt_id: int) -> None:
         conn.execute(delete(Attempt).where(Attempt.id == attempt_id))
 
 
+def _remove_while_saving(monkeypatch, attempt_id: int) -> None:  # type: ignore[no-untyped-def]
+    """The next save finds the attempt removed after it read the page, before it writes."""
+    real = quiz.saved_numbers
+
+    def removed_meanwhile(attempt):  # type: ignore[no-untyped-def]
+        numbers = real(attempt)
+        _remove(attempt_id)
+        return numbers
+
+    monkeypatch.setattr(quiz, "saved_numbers", removed_meanwhile)
+
+
 def test_a_save_to_an_attempt_removed_meanwhile_says_so_and_changes_nothing(
     client, auth, instructor, student, monkeypatch
 ):
@@ -267,15 +279,7 @@ def test_a_save_to_an_attempt_removed_meanwhile_says_so_and_changes_nothing(
     url = f"/classes/attempts/{attempt_id}"
     fields = _fields(q2)
     client.post(f"{url}/autosave", data=_fields(q1))
-    # Removed after the page was read, before the answers were written.
-    real = quiz.saved_numbers
-
-    def removed_meanwhile(attempt):  # type: ignore[no-untyped-def]
-        numbers = real(attempt)
-        _remove(attempt_id)
-        return numbers
-
-    monkeypatch.setattr(quiz, "saved_numbers", removed_meanwhile)
+    _remove_while_saving(monkeypatch, attempt_id)
     saved = client.post(f"{url}/autosave", data=fields)
     assert saved.status_code == 404
     assert saved.get_json() == {"saved": 0, "error": quiz.GONE, "gone": True}
@@ -298,14 +302,7 @@ def test_a_form_posted_to_an_attempt_removed_meanwhile_says_so(
     client.post(f"/classes/assignments/{a.id}/start")
     attempt = db.session.scalars(select(Attempt)).one()
     attempt_id, fields = attempt.id, _fields(attempt.layout["questions"][0])
-    real = quiz.saved_numbers
-
-    def removed_meanwhile(attempt):  # type: ignore[no-untyped-def]
-        numbers = real(attempt)
-        _remove(attempt_id)
-        return numbers
-
-    monkeypatch.setattr(quiz, "saved_numbers", removed_meanwhile)
+    _remove_while_saving(monkeypatch, attempt_id)
     response = client.post(f"/classes/attempts/{attempt_id}/{action}", data=fields)
     assert response.status_code == 302 and response.headers["Location"].endswith("/classes/")
     monkeypatch.undo()
