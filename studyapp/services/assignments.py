@@ -639,8 +639,8 @@ def save_answers(
     ``UPDATE ... WHERE seq < :seq``, so a late save, a second tab or a page reloaded mid-save
     never brings back an older answer. The attempt's row is locked first (BEGIN IMMEDIATE on
     SQLite, FOR UPDATE elsewhere), so a save and a finish never interleave: a save either lands
-    before grading or is refused. Only the answers given are read and written: a page sends
-    just those it changed (see the quiz views). AttemptGone if the attempt no longer exists.
+    before grading or is refused. Only the answers given are read and written (the quiz views
+    pass just those a page changed). AttemptGone if the attempt no longer exists.
     """
     attempt_id = attempt.id  # read before the lock: taking it ends the read transaction
     allowed = set(attempt.layout.get("questions", []))
