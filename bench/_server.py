@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -46,20 +47,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(path: Path, workers: int, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn on loopback for the database at ``path``; wait until it answers."""
+def serve(
+    database: Path | str,
+    workers: int,
+    port: int | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn on loopback and wait until it answers.
+
+    ``database`` is a SQLite file (a path) or a database URL (PostgreSQL, say). The server gets a
+    random secret key of its own; ``env`` adds settings, ``log`` receives gunicorn's errors.
+    """
     import requests
 
     port = port or free_port()
-    env = {
+    url = f"sqlite:///{database}" if isinstance(database, Path) else database
+    server_env = {
         **os.environ,
-        "STUDYAPP_SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        "STUDYAPP_SECRET_KEY": "bench-secret-key-" + "x" * 32,
-        "STUDYAPP_LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
-        "STUDYAPP_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute",
+        "STUDYAPP_SQLALCHEMY_DATABASE_URI": url,
+        "STUDYAPP_SECRET_KEY": secrets.token_urlsafe(36),  # 48 characters
+        **(env or {}),
     }
-    env.pop("DATABASE_URL", None)
+    server_env.pop("DATABASE_URL", None)  # the URL above is the one to serve
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    errors = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115  (the child keeps it)
     proc = subprocess.Popen(
         [
             gunicorn,
@@ -71,12 +84,14 @@ def serve(path: Path, workers: int, port: int | None = None) -> tuple[subprocess
             "warning",
             "studyapp:create_app()",
         ],
-        env=env,
+        env=server_env,
         cwd=str(ROOT),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
         start_new_session=True,  # its own process group, so a crash test can kill it whole
     )
+    if log:
+        errors.close()
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:

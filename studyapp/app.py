@@ -75,7 +75,9 @@ def _write_requests_take_the_lock(app: Flask) -> None:
 
     A transaction that reads first and writes later cannot wait for the write lock: if another
     writer committed in between, SQLite refuses at once ("database is locked"). Taking the lock
-    up front makes concurrent writers queue (busy_timeout) instead of failing.
+    up front makes concurrent writers queue (busy_timeout) instead of failing. Views marked
+    ``writes_late`` (login, sign-up, password changes, quiz answers) take it themselves just
+    before they write, so a password hash or a page's parsing does not hold up other writers.
     """
     from flask import request
 
@@ -83,7 +85,10 @@ def _write_requests_take_the_lock(app: Flask) -> None:
 
     @app.before_request
     def _lock_for_writes() -> None:
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        view = app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "writes_late", False):
             begin_write(db.session)
 
 

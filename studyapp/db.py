@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -95,3 +96,19 @@ def begin_write(session: Any) -> None:
             return
         session.commit()
     session.connection(execution_options={"sqlite_write": True})
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def writes_late(view: View) -> View:
+    """Mark a view whose use cases call ``begin_write`` themselves, just before they write.
+
+    Other requests that may write take SQLite's write lock when they start (see
+    ``app._write_requests_take_the_lock``). A marked view does its slow work first without the
+    lock (hashing a password, reading and parsing a quiz page), so other writers are not held
+    up meanwhile. Every write on its path must come after a ``begin_write``, and whatever it read
+    before must be read again, or checked in the write itself, once the lock is held.
+    """
+    view.writes_late = True  # type: ignore[attr-defined]
+    return view

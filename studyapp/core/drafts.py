@@ -27,6 +27,19 @@ def parse_sequence(raw: str | None) -> int | None:
     return int(raw)
 
 
+def same_number(raw: str | None, stored: int) -> bool:
+    """Whether a page sent an answer with exactly this number (it then holds what is stored).
+
+    A page numbers an answer afresh whenever it changes, so an answer sent with the stored
+    number is the stored one, and one sent with 0 was never touched. A missing or malformed
+    number is not the same (the answer is read, and refused if malformed).
+    """
+    try:
+        return parse_sequence(raw) == stored
+    except SequenceError:
+        return False
+
+
 def at_arrival(now: datetime, stored: int | None) -> int:
     """The number of an answer sent without one: newer than anything stored, by the clock."""
     return max(millis(now), (stored or 0) + 1)

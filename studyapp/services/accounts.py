@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from studyapp.core.passwords import password_problem
 from studyapp.core.plain_text import plain_text_problem
 from studyapp.core.timezones import DEFAULT_ZONE, canonical_zone
+from studyapp.db import begin_write
 from studyapp.extensions import db
 from studyapp.models import Role, User
 from studyapp.services import ServiceError
@@ -104,7 +105,8 @@ def sign_up(email: str, name: str, password: str, timezone: str = DEFAULT_ZONE) 
     """
     email, name = _checked(email, name, password)
     timezone = checked_zone(timezone)
-    password_hash = hash_password(password)
+    password_hash = hash_password(password)  # before the write lock: it takes a while
+    begin_write(db.session)
     if _email_taken(email):
         return None
     user = User(
@@ -128,7 +130,11 @@ _DUMMY_HASH: str | None = None
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, else None."""
+    """The active user with this email and password, else None.
+
+    The password is checked without the write lock; only a hash made with older parameters is
+    rewritten (under the lock, and only if nobody changed it meanwhile).
+    """
     global _DUMMY_HASH
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
@@ -139,7 +145,14 @@ def authenticate(email: str, password: str) -> User | None:
     if not _verify(user.password_hash, password) or not user.active:
         return None
     if hasher(_profile).check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user_id, old, new = user.id, user.password_hash, hash_password(password)
+        begin_write(db.session)
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id, User.password_hash == old)
+            .values(password_hash=new)
+            .execution_options(synchronize_session=False)
+        )
     return user
 
 
@@ -159,12 +172,38 @@ def end_sessions(user: User) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; ends every other session."""
-    if not _verify(user.password_hash, current):
+    """Change the password after checking the current one; ends every other session.
+
+    Both hashes are computed before the write lock is taken; the change is made only if the
+    password is still the one just checked (of two changes at once, one wins).
+    """
+    old = user.password_hash
+    if not _verify(old, current):
         raise ServiceError("Your current password is not correct.")
     check_password_rules(new, user.email)
-    user.password_hash = hash_password(new)
-    end_sessions(user)
+    if not _replace_password(user, old, hash_password(new)):
+        raise ServiceError("Your current password is not correct.")
+
+
+def _replace_password(user: User, old: str, new_hash: str) -> bool:
+    """Store a new hash and end every session, if the stored hash is still ``old``.
+
+    The hash is made by the caller before this takes the write lock (hashing takes a while);
+    of two changes made at once from the same old password, one wins. False if it lost.
+    """
+    user_id = user.id
+    begin_write(db.session)
+    changed = db.session.execute(
+        update(User)
+        .where(User.id == user_id, User.password_hash == old)
+        .values(password_hash=new_hash, session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.refresh(user)
+    return True
 
 
 def set_active(user: User, active: bool) -> None:
@@ -253,12 +292,6 @@ def reset_password(
     check_password_rules(new, user.email)
     # Only if the password is still the one the link was made for: of two uses at the same
     # moment, one wins and the other is refused.
-    changed = db.session.execute(
-        update(User)
-        .where(User.id == user.id, User.password_hash == user.password_hash)
-        .values(password_hash=hash_password(new), session_version=User.session_version + 1)
-    )
-    if changed.rowcount != 1:
+    if not _replace_password(user, user.password_hash, hash_password(new)):
         raise ServiceError(_LINK_SPENT)
-    db.session.refresh(user)
     return user

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from studyapp.core import drafts
 from studyapp.core.grading import check
@@ -552,16 +553,17 @@ def start_attempt(assignment: Assignment, user: User, now: datetime) -> Attempt:
 
 
 def own_attempt(user: User, attempt_id: int) -> Attempt | None:
-    """The student's own attempt in a class they are still in, or None."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
-        return None
-    enrolled = db.session.scalar(
-        select(Enrollment.id).where(
-            Enrollment.course_id == attempt.assignment.course_id, Enrollment.user_id == user.id
+    """The student's own attempt in a class they are still in, or None (one query)."""
+    return db.session.scalar(
+        select(Attempt)
+        .join(Attempt.assignment)
+        .join(
+            Enrollment,
+            (Enrollment.course_id == Assignment.course_id) & (Enrollment.user_id == user.id),
         )
+        .where(Attempt.id == attempt_id, Attempt.user_id == user.id)
+        .options(contains_eager(Attempt.assignment))
     )
-    return attempt if enrolled is not None else None
 
 
 def is_answered(response: Any) -> bool:
@@ -592,12 +594,44 @@ def saved_drafts(attempt: Attempt) -> dict[str, tuple[Any, int]]:
     }
 
 
+def saved_numbers(attempt: Attempt) -> dict[str, int]:
+    """question id -> the number of its stored answer (which answers a page has changed)."""
+    return {
+        qid: seq
+        for qid, seq in db.session.execute(
+            select(AttemptAnswer.question_id, AttemptAnswer.seq).where(
+                AttemptAnswer.attempt_id == attempt.id
+            )
+        )
+    }
+
+
+GONE = (
+    "This attempt no longer exists, or you are no longer in its class: answers cannot be "
+    "saved to it."
+)
+
+
+class AttemptGone(ServiceError):
+    """The attempt was removed (with its student or quiz) while its page was open."""
+
+    def __init__(self) -> None:
+        super().__init__(GONE)
+
+
+@dataclass(frozen=True)
+class QuizSaved(drafts.Saved):
+    """What an autosave did, and the attempt's deadline as it stood then."""
+
+    deadline: datetime
+
+
 def save_answers(
     attempt: Attempt,
     responses: dict[str, Any],
     now: datetime,
     seqs: dict[str, int] | None = None,
-) -> drafts.Saved:
+) -> QuizSaved:
     """Autosave: keep the newest answer to each question, only while the attempt is open.
 
     Each answer may carry its number (``seqs``, see core.drafts); one without is the newest at
@@ -605,36 +639,48 @@ def save_answers(
     ``UPDATE ... WHERE seq < :seq``, so a late save, a second tab or a page reloaded mid-save
     never brings back an older answer. The attempt's row is locked first (BEGIN IMMEDIATE on
     SQLite, FOR UPDATE elsewhere), so a save and a finish never interleave: a save either lands
-    before grading or is refused.
+    before grading or is refused. Only the answers given are read and written (the quiz views
+    pass just those a page changed). AttemptGone if the attempt no longer exists.
     """
+    attempt_id = attempt.id  # read before the lock: taking it ends the read transaction
+    allowed = set(attempt.layout.get("questions", []))
+    responses = {qid: r for qid, r in responses.items() if qid in allowed}  # its own questions
     begin_write(db.session)
-    state, deadline = db.session.execute(
-        select(Attempt.state, Attempt.deadline).where(Attempt.id == attempt.id).with_for_update()
-    ).one()
+    row = db.session.execute(
+        select(Attempt.state, Attempt.deadline).where(Attempt.id == attempt_id).with_for_update()
+    ).one_or_none()
+    if row is None:
+        db.session.rollback()
+        raise AttemptGone()
+    state, deadline = row
     if state != AttemptState.OPEN:
         db.session.rollback()
         raise ServiceError("This attempt has been submitted; answers can no longer change.")
     if now - GRACE > deadline:
         db.session.rollback()
-        finish_attempt(attempt.id, now, by="deadline")
+        finish_attempt(attempt_id, now, by="deadline")
         raise ServiceError("Time is up: your attempt was submitted with the answers saved.")
-    allowed = set(attempt.layout.get("questions", []))
     stored = {
         qid: (response, seq, saved_at)
-        for qid, response, seq, saved_at in db.session.execute(
-            select(
-                AttemptAnswer.question_id,
-                AttemptAnswer.response,
-                AttemptAnswer.seq,
-                AttemptAnswer.saved_at,
-            ).where(AttemptAnswer.attempt_id == attempt.id)
+        for qid, response, seq, saved_at in (
+            db.session.execute(
+                select(
+                    AttemptAnswer.question_id,
+                    AttemptAnswer.response,
+                    AttemptAnswer.seq,
+                    AttemptAnswer.saved_at,
+                ).where(
+                    AttemptAnswer.attempt_id == attempt_id,
+                    AttemptAnswer.question_id.in_(list(responses)),
+                )
+            )
+            if responses
+            else ()
         )
     }
     seqs = seqs or {}
     count, kept = 0, []
     for qid, response in responses.items():
-        if qid not in allowed:
-            continue  # only this attempt's own questions
         row = stored.get(qid)
         seq = seqs.get(qid)
         if seq is None:
@@ -642,7 +688,7 @@ def save_answers(
         if row is None:
             db.session.add(
                 AttemptAnswer(
-                    attempt_id=attempt.id, question_id=qid, response=response, seq=seq, saved_at=now
+                    attempt_id=attempt_id, question_id=qid, response=response, seq=seq, saved_at=now
                 )
             )
             count += 1
@@ -656,7 +702,7 @@ def save_answers(
             and db.session.execute(
                 update(AttemptAnswer)
                 .where(
-                    AttemptAnswer.attempt_id == attempt.id,
+                    AttemptAnswer.attempt_id == attempt_id,
                     AttemptAnswer.question_id == qid,
                     AttemptAnswer.seq < seq,
                 )
@@ -675,7 +721,7 @@ def save_answers(
         else:
             kept.append(qid)
     db.session.commit()
-    return drafts.Saved(count, tuple(kept))
+    return QuizSaved(count, tuple(kept), deadline)
 
 
 def finish_attempt(attempt_id: int, now: datetime, *, by: str = "submitted") -> bool:

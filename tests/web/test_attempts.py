@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, select
 
 from studyapp.extensions import db
-from studyapp.models import Attempt, AttemptState, Question, Review, ReviewMode, User
+from studyapp.models import (
+    Attempt,
+    AttemptAnswer,
+    AttemptState,
+    Question,
+    Review,
+    ReviewMode,
+    User,
+)
 from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from tests.conftest import PASSWORD, make_app, make_user
@@ -191,6 +200,127 @@ def test_the_service_keeps_the_highest_numbered_answer_whatever_the_order(app, i
     quiz.finish_attempt(attempt.id, NOW)
     db.session.refresh(attempt)
     assert attempt.marks == 0.0
+
+
+def _answer_writes(run) -> list[str]:  # type: ignore[no-untyped-def]
+    """The statements that wrote quiz answers while ``run()`` ran."""
+    seen: list[str] = []
+
+    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if statement.startswith(("INSERT INTO attempt_answer", "UPDATE attempt_answer")):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hook)
+    return seen
+
+
+def test_an_autosave_writes_only_the_answers_the_page_changed(client, auth, instructor, student):
+    """quiz.js sends the whole page, each answer with its number: only changed ones are written."""
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=3, types=["multiple_choice", "short_answer", "true_false"])
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    by_type = {item(q).type: q for q in attempt.layout["questions"]}
+    mc, typed = by_type["multiple_choice"], by_type["short_answer"]
+    url = f"/classes/attempts/{attempt.id}/autosave"
+    # The page as first shown: every answer numbered 0, the text box empty; then one choice.
+    page = {f"q-{n}-seq": "0" for n in (1, 2, 3)} | {f"{_prefix(typed)}text": ""}
+    page |= {**_fields(mc), f"{_prefix(mc)}seq": "1000"}
+    first = _answer_writes(lambda: client.post(url, data=page))
+    assert len(first) == 1
+    assert set(quiz.saved_answers(attempt)) == {mc}  # nothing stored for untouched questions
+    # The same page with the text typed: one write; the unchanged choice counts as saved.
+    page |= {f"{_prefix(typed)}text": "Mao", f"{_prefix(typed)}seq": "2000"}
+    body: dict = {}
+    second = _answer_writes(lambda: body.update(client.post(url, data=page).get_json()))
+    assert len(second) == 1 and body["saved"] == 2 and body["kept"] == []
+    assert _stored(attempt, mc) == (right(item(mc)), 1000)
+    assert _stored(attempt, typed) == ("Mao", 2000)
+    # A page still showing an older answer (another tab): numbered lower, it changes nothing.
+    older = page | {**_fields(mc, False), f"{_prefix(mc)}seq": "900"}
+    body = client.post(url, data=older).get_json()
+    assert body["kept"] == [int(_prefix(mc).split("-")[1])] and body["saved"] == 1
+    assert _stored(attempt, mc) == (right(item(mc)), 1000)
+    assert not _answer_writes(lambda: client.post(url, data=page))  # nothing new: no write
+
+
+def _remove(attempt_id: int) -> None:
+    """Delete an attempt from another connection, as a removal elsewhere would."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(Attempt).where(Attempt.id == attempt_id))
+
+
+def _remove_while_saving(monkeypatch, attempt_id: int) -> None:  # type: ignore[no-untyped-def]
+    """The next save finds the attempt removed after it read the page, before it writes."""
+    real = quiz.saved_numbers
+
+    def removed_meanwhile(attempt):  # type: ignore[no-untyped-def]
+        numbers = real(attempt)
+        _remove(attempt_id)
+        return numbers
+
+    monkeypatch.setattr(quiz, "saved_numbers", removed_meanwhile)
+
+
+def test_a_save_to_an_attempt_removed_meanwhile_says_so_and_changes_nothing(
+    client, auth, instructor, student, monkeypatch
+):
+    course = make_course(instructor, [student])
+    a = make_quiz(course, n=2)
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    attempt_id, (q1, q2) = attempt.id, attempt.layout["questions"]
+    url = f"/classes/attempts/{attempt_id}"
+    fields = _fields(q2)
+    client.post(f"{url}/autosave", data=_fields(q1))
+    _remove_while_saving(monkeypatch, attempt_id)
+    saved = client.post(f"{url}/autosave", data=fields)
+    assert saved.status_code == 404
+    assert saved.get_json() == {"saved": 0, "error": quiz.GONE, "gone": True}
+    monkeypatch.undo()
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+    # Gone before the request: the same answer (the page shows it instead of retrying).
+    again = client.post(f"{url}/autosave", data=fields)
+    assert again.status_code == 404 and again.get_json()["error"] == quiz.GONE
+    assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_form_posted_to_an_attempt_removed_meanwhile_says_so(
+    client, auth, instructor, student, monkeypatch, action
+):
+    """Without JavaScript (Save, Submit): a message on the class list, nothing written."""
+    a = make_quiz(make_course(instructor, [student]), n=2)
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{a.id}/start")
+    attempt = db.session.scalars(select(Attempt)).one()
+    attempt_id, fields = attempt.id, _fields(attempt.layout["questions"][0])
+    _remove_while_saving(monkeypatch, attempt_id)
+    response = client.post(f"/classes/attempts/{attempt_id}/{action}", data=fields)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/classes/")
+    monkeypatch.undo()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert html.escape(quiz.GONE) in page
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
+    assert _reviews() == 0
+
+
+def test_the_service_refuses_a_save_to_a_removed_attempt(app, instructor, student):
+    course = make_course(instructor, [student])
+    attempt = quiz.start_attempt(make_quiz(course, n=1), student, NOW)
+    qid = attempt.layout["questions"][0]
+    _remove(attempt.id)
+    with pytest.raises(quiz.AttemptGone):
+        quiz.save_answers(attempt, {qid: right(item(qid))}, NOW)
+    assert db.session.scalar(select(func.count()).select_from(AttemptAnswer)) == 0
 
 
 def test_duplicate_positions_are_refused_and_nothing_is_saved_for_that_question(

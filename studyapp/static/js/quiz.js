@@ -195,6 +195,13 @@
         window.location.reload();
         return null;
       }
+      if (response.status === 404 && isJson(response)) {
+        // The attempt no longer exists (or is not this student's): saving again will not help.
+        return response.json().then(function (body) {
+          dirty = false;
+          throw { fatal: true, message: body.error };
+        });
+      }
       if (response.status === 400 || response.status === 403 || !isJson(response)) {
         // An expired page or session: retrying will not help, a reload will.
         throw { fatal: true };
@@ -220,7 +227,8 @@
       show(text, "saved");
     }).catch(function (error) {
       if (error && error.fatal) {
-        show("Not saved: this page has expired. Reload the page (your answers stay).", "error");
+        show(error.message ? "Not saved: " + error.message :
+          "Not saved: this page has expired. Reload the page (your answers stay).", "error");
         return;
       }
       show("Not saved: connection lost, retrying…", "error");

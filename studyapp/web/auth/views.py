@@ -15,7 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from studyapp.core.timezones import DEFAULT_ZONE
-from studyapp.db import utcnow
+from studyapp.db import utcnow, writes_late
 from studyapp.extensions import db, limiter
 from studyapp.services import ServiceError, accounts
 from studyapp.web.auth import bp
@@ -54,6 +54,7 @@ def _start_session(user) -> None:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@writes_late  # the password is hashed before the write lock is taken
 @limiter.limit(
     lambda: current_app.config["SIGNUP_LIMIT_PER_ADDRESS"],
     key_func=_signup_key,
@@ -84,6 +85,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@writes_late  # checking a password takes a while; it writes only to rehash
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -145,6 +147,7 @@ def settings():
 
 
 @bp.post("/password")
+@writes_late
 @login_required
 def change_password():
     user = current_user._get_current_object()
@@ -165,6 +168,7 @@ def change_password():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@writes_late
 def reset_password(token: str):
     """Set a new password with a one-time link from an instructor or the command line."""
     secret_key = current_app.config["SECRET_KEY"]

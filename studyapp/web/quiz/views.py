@@ -18,9 +18,9 @@ from flask_login import current_user, login_required
 from studyapp.core import drafts
 from studyapp.core.numbers import parse_small_int
 from studyapp.core.questions import Question as CoreQuestion
-from studyapp.db import utcnow
+from studyapp.db import utcnow, writes_late
 from studyapp.extensions import db
-from studyapp.models import Assignment, Attempt, AttemptState
+from studyapp.models import Assignment, Attempt, AttemptState, Question
 from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, essay, questions_by_ids
@@ -121,26 +121,53 @@ def _items(attempt: Attempt) -> list[tuple[str, CoreQuestion]]:
     """The attempt's questions in its order, options shuffled as fixed at its start."""
     ids = attempt.layout.get("questions", [])
     rows = questions_by_ids(ids)
-    orders = attempt.layout.get("options", {})
-    out = []
-    for qid in ids:
-        if qid not in rows:
-            continue
-        item = core_question(rows[qid])
-        order = orders.get(qid)
-        if order and isinstance(item.options, tuple) and len(order) == len(item.options):
-            item = replace(item, options=tuple(item.options[i] for i in order))
-        out.append((qid, item))
-    return out
+    return [(qid, _shown(attempt, rows[qid])) for qid in ids if qid in rows]
 
 
-def _read(items: list[tuple[str, CoreQuestion]], form: Any) -> PageAnswers:
-    """The answers on the posted page: its fields are named by position (``q-<n>-``)."""
-    return read_answers(((n, qid, f"q-{n}-", item) for n, (qid, item) in enumerate(items, 1)), form)
+def _shown(attempt: Attempt, row: Question) -> CoreQuestion:
+    """A question as this attempt shows it: its options in the order fixed at the start."""
+    item = core_question(row)
+    order = attempt.layout.get("options", {}).get(row.id)
+    if order and isinstance(item.options, tuple) and len(order) == len(item.options):
+        item = replace(item, options=tuple(item.options[i] for i in order))
+    return item
 
 
-def _save(attempt: Attempt, page: PageAnswers, now: datetime) -> drafts.Saved:
+def _read(attempt: Attempt, form: Any) -> tuple[PageAnswers, int]:
+    """The answers the posted page changed, and how many it sent that are stored already.
+
+    Fields are named by position (``q-<n>-``). quiz.js sends the whole page, each answer with
+    its number; an answer sent with the number of the stored one (or with 0, the number of a
+    question never answered) is what the server has: its question is neither loaded nor read
+    again. A form without numbers (no JavaScript) changes every answer on it.
+    """
+    ids = attempt.layout.get("questions", [])
+    stored = quiz.saved_numbers(attempt)
+    present = {key.split("-", 2)[1] for key in form if key.startswith("q-") and key.count("-") > 1}
+    changed, unchanged = [], 0
+    for n, qid in enumerate(ids, 1):
+        if str(n) not in present:
+            continue  # not on this page
+        if drafts.same_number(form.get(f"q-{n}-seq"), stored.get(qid, 0)):
+            unchanged += qid in stored
+        else:
+            changed.append((n, qid))
+    rows = questions_by_ids(qid for _, qid in changed)
+    page = read_answers(
+        ((n, qid, f"q-{n}-", _shown(attempt, rows[qid])) for n, qid in changed if qid in rows),
+        form,
+    )
+    return page, unchanged
+
+
+def _save(attempt: Attempt, page: PageAnswers, now: datetime) -> quiz.QuizSaved:
     return quiz.save_answers(attempt, page.responses, now, page.seqs)
+
+
+def _gone_page():  # type: ignore[no-untyped-def]
+    """Where a form goes when its attempt was removed while it was being saved."""
+    flash(quiz.GONE, "error")
+    return redirect(url_for("quiz.assignments"))
 
 
 def _refused_page(attempt: Attempt, page: PageAnswers) -> str:
@@ -192,83 +219,99 @@ def take(attempt_id: int):
     )
 
 
+# Saving and submitting take the write lock only around their writes (``writes_late``): the
+# page is read and parsed first, so other students' saves are not held up meanwhile.
+
+
 @bp.post("/attempts/<id:attempt_id>/save")
+@writes_late
 def save(attempt_id: int):
     """Save the page without JavaScript (Save, Previous, Next, a question number)."""
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
     if not form.validate_on_submit():
         flash("This page expired; your saved answers are below.", "warning")
-        return redirect(url_for("quiz.take", attempt_id=attempt.id))
-    answers = _read(_items(attempt), request.form)
+        return redirect(url_for("quiz.take", attempt_id=attempt_id))
+    answers, _ = _read(attempt, request.form)
     try:
         _save(attempt, answers, utcnow())
+    except quiz.AttemptGone:
+        return _gone_page()
     except ServiceError as exc:
         flash(str(exc), "warning")
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
     if answers.refused:  # stay on the page, whatever button was pressed
         return redirect(_refused_page(attempt, answers))
     go = form.go.data or ""
     if go == "finish":
-        return _finish(attempt)
+        return _finish(attempt_id)
     page = parse_small_int(go, 1, quiz.MAX_QUESTIONS) or query_int("page", 1, 1, quiz.MAX_QUESTIONS)
     if not go:
         flash("Answers saved.", "success")
-    return redirect(url_for("quiz.take", attempt_id=attempt.id, page=page))
+    return redirect(url_for("quiz.take", attempt_id=attempt_id, page=page))
 
 
 @bp.post("/attempts/<id:attempt_id>/autosave")
+@writes_late
 def autosave(attempt_id: int):
     """Save what the page holds (called by quiz.js on each change). Never reveals marks.
 
     ``kept`` lists the questions (by number) whose stored answer is newer than the one sent;
-    ``refused`` says why an answer could not be saved.
+    ``refused`` says why an answer could not be saved. An attempt that no longer exists (or is
+    not this student's) is a 404 that says so, which the page shows instead of retrying.
     """
-    attempt = _own_attempt(attempt_id)
+    attempt = quiz.own_attempt(current_user, attempt_id)
+    if attempt is None:
+        return jsonify(saved=0, error=quiz.GONE, gone=True), 404
     now = utcnow()
-    items = _items(attempt)
-    answers = _read(items, request.form)
+    number = {qid: n for n, qid in enumerate(attempt.layout.get("questions", []), 1)}
+    answers, unchanged = _read(attempt, request.form)
     try:
         saved = _save(attempt, answers, now)
+    except quiz.AttemptGone:
+        return jsonify(saved=0, error=quiz.GONE, gone=True), 404
     except ServiceError as exc:
         return jsonify(saved=0, error=str(exc), closed=True), 409
-    db.session.refresh(attempt)
-    number = {qid: n for n, (qid, _) in enumerate(items, 1)}
     return jsonify(
-        saved=saved.count,
+        saved=saved.count + unchanged,
         kept=sorted(number[qid] for qid in saved.kept),
         refused=[message for _, message in answers.refused],
         at=now.isoformat(),
-        deadline=attempt.deadline.isoformat(),
+        deadline=saved.deadline.isoformat(),
     )
 
 
 @bp.post("/attempts/<id:attempt_id>/submit")
+@writes_late
 def submit(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     form = AttemptForm()
     if not form.validate_on_submit():
         flash("This page expired; your saved answers are below. Submit again.", "warning")
-        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+        return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if attempt.state == AttemptState.OPEN:
-        answers = _read(_items(attempt), request.form)
+        answers, _ = _read(attempt, request.form)
         try:
             _save(attempt, answers, utcnow())
+        except quiz.AttemptGone:
+            return _gone_page()
         except ServiceError as exc:
             flash(str(exc), "warning")
-            return redirect(url_for("quiz.result", attempt_id=attempt.id))
+            return redirect(url_for("quiz.result", attempt_id=attempt_id))
         if answers.refused:
             flash("The quiz was not submitted: correct the answer below, then submit.", "warning")
             return redirect(_refused_page(attempt, answers))
-    return _finish(attempt)
+    return _finish(attempt_id)
 
 
-def _finish(attempt: Attempt):  # type: ignore[no-untyped-def]
-    if quiz.finish_attempt(attempt.id, utcnow()):
+def _finish(attempt_id: int):  # type: ignore[no-untyped-def]
+    if quiz.finish_attempt(attempt_id, utcnow()):
         flash("Your attempt is submitted.", "success")
+    elif db.session.get(Attempt, attempt_id) is None:
+        return _gone_page()
     else:
         flash("This attempt was already submitted; it was not graded again.", "info")
-    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    return redirect(url_for("quiz.result", attempt_id=attempt_id))
 
 
 @bp.get("/attempts/<id:attempt_id>/result")
