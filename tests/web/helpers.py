@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 from studyapp.core.questions import Question as CoreQuestion
 from studyapp.core.questions import QuestionType
 from studyapp.extensions import db
 from studyapp.models import Question
 from studyapp.services.bank import core_question
+
+
+@contextmanager
+def sql_statements() -> Iterator[list[str]]:
+    """Every SQL statement the app's engine runs inside the ``with`` block, in order."""
+    seen: list[str] = []
+
+    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", hook)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", hook)
 
 
 def hidden(html: str, name: str) -> str:

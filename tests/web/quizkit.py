@@ -66,6 +66,13 @@ def siblings_of(question_ids) -> list[str]:  # type: ignore[no-untyped-def]
     )
 
 
+def started_attempt(client, auth, student, assignment) -> Attempt:  # type: ignore[no-untyped-def]
+    """Log the student in and start the quiz through its page; the attempt it opened."""
+    auth.login(student.email)
+    client.post(f"/classes/assignments/{assignment.id}/start")
+    return db.session.scalars(select(Attempt).where(Attempt.user_id == student.id)).one()
+
+
 def item(qid: str) -> CoreQuestion:
     return core_question(db.session.get(Question, qid))
 

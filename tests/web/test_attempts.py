@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from studyapp.extensions import db
 from studyapp.models import (
@@ -23,7 +23,7 @@ from studyapp.models import (
 from studyapp.services import ServiceError, courses
 from studyapp.services import assignments as quiz
 from tests.conftest import PASSWORD, make_app, make_user
-from tests.web.helpers import answer_fields
+from tests.web.helpers import answer_fields, sql_statements
 from tests.web.quizkit import (
     NOW,
     answer_all,
@@ -32,6 +32,7 @@ from tests.web.quizkit import (
     make_course,
     make_quiz,
     right,
+    started_attempt,
     wrong,
 )
 
@@ -91,9 +92,7 @@ def test_autosave_reload_and_submit_once(client, auth, instructor, student):
 def test_without_javascript_the_buttons_save(client, auth, instructor, student):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, one_per_page=True)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     q1, q2, _ = attempt.layout["questions"]
     nxt = client.post(
         f"/classes/attempts/{attempt.id}/save?page=1", data={**_fields(q1), "go": "2"}
@@ -116,9 +115,7 @@ def test_without_javascript_the_buttons_save(client, auth, instructor, student):
 def test_partial_and_cleared_answers_survive_a_reload(client, auth, instructor, student):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["matching", "ordering", "short_answer"])
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     by_type = {item(q).type: q for q in attempt.layout["questions"]}
     m, o, s = by_type["matching"], by_type["ordering"], by_type["short_answer"]
     match_fields = {k: v for k, v in _fields(m).items() if k.endswith(("-0", "-1"))}
@@ -154,9 +151,7 @@ def test_an_answer_numbered_older_than_the_stored_one_changes_nothing(
     """A late save, a second tab or a reloaded page sends an older number: it is ignored."""
     course = make_course(instructor, [student])
     a = make_quiz(course, n=2, one_per_page=True)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     q1 = attempt.layout["questions"][0]
     newer = {**_fields(q1, True), "q-1-seq": "2000"}
     older = {**_fields(q1, False), "q-1-seq": "1000"}
@@ -204,27 +199,17 @@ def test_the_service_keeps_the_highest_numbered_answer_whatever_the_order(app, i
 
 def _answer_writes(run) -> list[str]:  # type: ignore[no-untyped-def]
     """The statements that wrote quiz answers while ``run()`` ran."""
-    seen: list[str] = []
-
-    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if statement.startswith(("INSERT INTO attempt_answer", "UPDATE attempt_answer")):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", hook)
-    try:
+    with sql_statements() as statements:
         run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hook)
-    return seen
+    writes = ("INSERT INTO attempt_answer", "UPDATE attempt_answer")
+    return [s for s in statements if s.startswith(writes)]
 
 
 def test_an_autosave_writes_only_the_answers_the_page_changed(client, auth, instructor, student):
     """quiz.js sends the whole page, each answer with its number: only changed ones are written."""
     course = make_course(instructor, [student])
     a = make_quiz(course, n=3, types=["multiple_choice", "short_answer", "true_false"])
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     by_type = {item(q).type: q for q in attempt.layout["questions"]}
     mc, typed = by_type["multiple_choice"], by_type["short_answer"]
     url = f"/classes/attempts/{attempt.id}/autosave"
@@ -272,9 +257,7 @@ def test_a_save_to_an_attempt_removed_meanwhile_says_so_and_changes_nothing(
 ):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=2)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     attempt_id, (q1, q2) = attempt.id, attempt.layout["questions"]
     url = f"/classes/attempts/{attempt_id}"
     fields = _fields(q2)
@@ -298,9 +281,7 @@ def test_a_form_posted_to_an_attempt_removed_meanwhile_says_so(
 ):
     """Without JavaScript (Save, Submit): a message on the class list, nothing written."""
     a = make_quiz(make_course(instructor, [student]), n=2)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     attempt_id, fields = attempt.id, _fields(attempt.layout["questions"][0])
     _remove_while_saving(monkeypatch, attempt_id)
     response = client.post(f"/classes/attempts/{attempt_id}/{action}", data=fields)
@@ -328,9 +309,7 @@ def test_duplicate_positions_are_refused_and_nothing_is_saved_for_that_question(
 ):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=2, types=["ordering", "multiple_choice"], one_per_page=True)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     o = next(q for q in attempt.layout["questions"] if item(q).type == "ordering")
     m = next(q for q in attempt.layout["questions"] if q != o)
     n = attempt.layout["questions"].index(o) + 1
@@ -363,9 +342,7 @@ def test_the_page_counts_answered_questions_across_the_whole_attempt(
 ):
     course = make_course(instructor, [student])
     a = make_quiz(course, n=4, one_per_page=True)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     answer_all(attempt, count=2)  # questions 1 and 2
     page = client.get(f"/classes/attempts/{attempt.id}?page=4").get_data(as_text=True)
     assert 'data-total="4"' in page and "<span data-answered-count>2</span> of 4 answered" in page

@@ -8,16 +8,16 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from studyapp.db import SQLITE_PRAGMAS, UTCDateTime
 from studyapp.extensions import db
-from studyapp.models import Attempt, User
+from studyapp.models import User
 from studyapp.services import accounts
 from studyapp.services import assignments as quiz
 from tests.conftest import PASSWORD, PG_URL
-from tests.web.helpers import answer_fields
-from tests.web.quizkit import item, make_course, make_quiz, right
+from tests.web.helpers import answer_fields, sql_statements
+from tests.web.quizkit import item, make_course, make_quiz, right, started_attempt
 
 pytestmark = pytest.mark.skipif(PG_URL is not None, reason="SQLite settings")
 
@@ -46,25 +46,16 @@ def test_foreign_keys_are_enforced(app):
 
 
 def test_write_requests_begin_immediate_and_reads_do_not(app, client, auth, student):
-    seen: list[str] = []
-
-    def hook(conn, cursor, statement, *args):
-        if statement.startswith("BEGIN"):
-            seen.append(statement)
-
     auth.login(student.email)
-    event.listen(db.engine, "before_cursor_execute", hook)
-    try:
-        db.session.commit()  # requests share this test's session: start each from no transaction
+    db.session.commit()  # requests share this test's session: start each from no transaction
+    with sql_statements() as on_read:
         client.get("/study/")
-        reads = list(seen)
-        seen.clear()
-        db.session.commit()
+    db.session.commit()
+    with sql_statements() as on_write:
         client.post("/study/undo")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hook)
+    reads = [s for s in on_read if s.startswith("BEGIN")]
     assert reads and all(s == "BEGIN DEFERRED" for s in reads)
-    assert seen[0] == "BEGIN IMMEDIATE"
+    assert [s for s in on_write if s.startswith("BEGIN")][0] == "BEGIN IMMEDIATE"
 
 
 def _another_writer_gets_in() -> bool:
@@ -140,9 +131,7 @@ def test_others_write_while_a_quiz_page_is_read(
     from studyapp.web.quiz import views
 
     a = make_quiz(make_course(instructor, [student]), n=2)
-    auth.login(student.email)
-    client.post(f"/classes/assignments/{a.id}/start")
-    attempt = db.session.scalars(select(Attempt)).one()
+    attempt = started_attempt(client, auth, student, a)
     qid = attempt.layout["questions"][0]
     seen: list[bool] = []
     real = views.read_answers
@@ -152,37 +141,22 @@ def test_others_write_while_a_quiz_page_is_read(
         return real(*args)
 
     monkeypatch.setattr(views, "read_answers", read_answers)
-    begins: list[str] = []
-
-    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if statement.startswith("BEGIN"):
-            begins.append(statement)
-
     db.session.commit()
-    event.listen(db.engine, "before_cursor_execute", hook)
-    try:
+    with sql_statements() as statements:
         fields = answer_fields(item(qid), prefix="q-1-")
         saved = client.post(f"/classes/attempts/{attempt.id}/autosave", data=fields)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hook)
     assert saved.status_code == 200 and saved.get_json()["saved"] == 1
     assert seen == [True]
-    assert begins[-1] == "BEGIN IMMEDIATE"  # the write itself still takes the lock
+    assert [s for s in statements if s.startswith("BEGIN")][
+        -1
+    ] == "BEGIN IMMEDIATE"  # the write itself still takes the lock
     assert quiz.saved_answers(attempt) == {qid: right(item(qid))}
 
 
 def test_the_trivial_route_answers_without_the_database(app, client):
     """GET /healthz, the benchmarks' baseline, runs the app and its middleware but no SQL."""
-    statements: list[str] = []
-
-    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", hook)
-    try:
+    with sql_statements() as statements:
         response = client.get("/healthz")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hook)
     assert response.status_code == 200 and response.get_json() == {"ok": True}
     assert statements == []
 

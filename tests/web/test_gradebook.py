@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from studyapp.extensions import db
 from studyapp.models import Attempt, AttemptState, Course, Question
@@ -16,6 +16,7 @@ from studyapp.services import assignments as quiz
 from studyapp.services import courses
 from studyapp.services.gradebook import assignment_report, gradebook
 from tests.conftest import make_user
+from tests.web.helpers import sql_statements
 from tests.web.quizkit import NOW, finished_attempt, item, make_course, make_quiz, right, wrong
 
 
@@ -158,21 +159,15 @@ def test_gradebook_pages_issue_the_same_queries_for_any_class_size(client, auth,
     auth.login(instructor.email)
 
     def queries(course, a) -> int:
-        count = []
-
-        def hook(*args, **kw):  # type: ignore[no-untyped-def]
-            count.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", hook)
-        for url in (
-            f"/teach/courses/{course.id}/gradebook",
-            f"/teach/courses/{course.id}/gradebook.csv",
-            f"/teach/assignments/{a.id}",
-            f"/teach/courses/{course.id}",
-        ):
-            assert client.get(url).status_code == 200
-        event.remove(db.engine, "before_cursor_execute", hook)
-        return len(count)
+        with sql_statements() as statements:
+            for url in (
+                f"/teach/courses/{course.id}/gradebook",
+                f"/teach/courses/{course.id}/gradebook.csv",
+                f"/teach/assignments/{a.id}",
+                f"/teach/courses/{course.id}",
+            ):
+                assert client.get(url).status_code == 200
+        return len(statements)
 
     small = queries(*_class_with_results(instructor, 3)[:2])
     large = queries(*_class_with_results(instructor, 14)[:2])
@@ -347,15 +342,9 @@ def test_item_analysis_of_typed_answers_issues_the_same_queries_for_any_size(
     auth.login(instructor.email)
 
     def queries(a) -> int:  # type: ignore[no-untyped-def]
-        count = []
-
-        def hook(*args, **kw):  # type: ignore[no-untyped-def]
-            count.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", hook)
-        assert client.get(f"/teach/assignments/{a.id}").status_code == 200
-        event.remove(db.engine, "before_cursor_execute", hook)
-        return len(count)
+        with sql_statements() as statements:
+            assert client.get(f"/teach/assignments/{a.id}").status_code == 200
+        return len(statements)
 
     small = queries(_typed_quiz(instructor, [make_user(name=f"A{i}") for i in range(2)], n=2)[0])
     large = queries(_typed_quiz(instructor, [make_user(name=f"B{i}") for i in range(6)], n=6)[0])

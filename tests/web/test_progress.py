@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from studyapp.core.scheduling import CardPhase
 from studyapp.extensions import db
 from studyapp.models import Question, Review, ReviewMode
 from studyapp.services import progress, study
+from tests.web.helpers import sql_statements
 from tests.web.test_study import (
     _questions,
     _quiz_facts,
@@ -207,16 +208,8 @@ def test_dashboard_numbers_on_the_page(client, auth, student):
 
 def test_dashboard_query_count_does_not_grow_with_history(app, student):
     def count_queries() -> int:
-        statements: list[str] = []
-
-        def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", hook)
-        try:
+        with sql_statements() as statements:
             progress.dashboard(student, NOW + timedelta(days=1))
-        finally:
-            event.remove(db.engine, "before_cursor_execute", hook)
         return len(statements)
 
     q = _questions()  # every type: the bank holds too few of one type for this much history

@@ -13,7 +13,7 @@ from datetime import timedelta
 import genanki
 import pytest
 from markupsafe import escape
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from studyapp.core.questions import seed_bank
 from studyapp.db import utcnow
@@ -22,7 +22,7 @@ from studyapp.models import Question, QuestionSource, ReviewMode
 from studyapp.services import assignments as quiz
 from studyapp.services import bank, study
 from studyapp.services.bank import core_question
-from tests.web.helpers import answer_fields, hidden
+from tests.web.helpers import answer_fields, hidden, sql_statements
 from tests.web.quizkit import make_course, right
 from tests.web.sourcekit import ERRATUM, Cited, cite_two_sentences
 
@@ -97,16 +97,8 @@ def test_reader_lists_a_question_once_under_a_sentence_it_cites_twice(cited, cli
 
 
 def test_reader_reads_the_citations_in_one_query(cited, client):
-    statements: list[str] = []
-
-    def hook(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", hook)
-    try:
+    with sql_statements() as statements:
         assert client.get("/essay").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hook)
     assert len([s for s in statements if "question" in s]) == 1
 
 
