@@ -66,6 +66,22 @@ def siblings_of(question_ids) -> list[str]:  # type: ignore[no-untyped-def]
     )
 
 
+def quiz_form(**changes: str) -> dict[str, str]:
+    """The instructor's new-quiz form, filled in (a draw of six questions), with ``changes``."""
+    return {
+        "title": "Quiz A",
+        "opens_at": "2030-03-01T09:00",
+        "closes_at": "2030-03-08T17:30",
+        "attempts_allowed": "1",
+        "grading_method": "highest",
+        "show_marks": "immediately",
+        "show_answers": "after_close",
+        "source": "draw",
+        "draw_count": "6",
+        **changes,
+    }
+
+
 def started_attempt(client, auth, student, assignment) -> Attempt:  # type: ignore[no-untyped-def]
     """Log the student in and start the quiz through its page; the attempt it opened."""
     auth.login(student.email)

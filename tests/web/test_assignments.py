@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +24,7 @@ from studyapp.services.bank import (
 )
 from tests.conftest import make_user
 from tests.web.bankkit import add_questions, on_own_facts
-from tests.web.quizkit import NOW, finished_attempt, make_course, make_quiz
+from tests.web.quizkit import NOW, finished_attempt, make_course, make_quiz, quiz_form
 
 # --- drawing --------------------------------------------------------------------------------
 
@@ -154,20 +155,7 @@ def test_only_gradable_usable_questions_can_be_assigned(app, instructor):
         quiz.create_assignment(course, _settings(), [])
 
 
-def _form(**changes):
-    data = {
-        "title": "Quiz A",
-        "opens_at": "2030-03-01T09:00",
-        "closes_at": "2030-03-08T17:30",
-        "attempts_allowed": "2",
-        "grading_method": "highest",
-        "show_marks": "immediately",
-        "show_answers": "after_close",
-        "source": "draw",
-        "draw_count": "6",
-    }
-    data.update(changes)
-    return data
+_form = partial(quiz_form, attempts_allowed="2")
 
 
 def test_instructor_draws_a_quiz_with_a_mix_in_their_time_zone(client, auth, instructor):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -21,27 +22,14 @@ from studyapp.services import assignments as quiz
 from studyapp.services.bank import core_question, questions_by_ids
 from studyapp.web.inputs import IdConverter
 from tests.conftest import make_user
-from tests.web.quizkit import NOW, make_course, make_quiz
+from tests.web.quizkit import NOW, make_course, make_quiz, quiz_form
 
 FAR_EAST, FAR_WEST = "Pacific/Kiritimati", "Etc/GMT+12"  # UTC+14 and UTC-12
 
 # --- dates: a sensible range when set, total conversion when shown ---------------------------
 
 
-def _quiz_form(**changes):
-    data = {
-        "title": "Far quiz",
-        "opens_at": "2030-03-01T09:00",
-        "closes_at": "2030-03-08T17:30",
-        "attempts_allowed": "1",
-        "grading_method": "highest",
-        "show_marks": "immediately",
-        "show_answers": "after_close",
-        "source": "draw",
-        "draw_count": "3",
-    }
-    data.update(changes)
-    return data
+_quiz_form = partial(quiz_form, title="Far quiz", draw_count="3")
 
 
 @pytest.mark.parametrize(

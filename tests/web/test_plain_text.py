@@ -14,7 +14,7 @@ from wtforms.fields.core import UnboundField
 import studyapp.web
 from studyapp.extensions import db
 from studyapp.models import Assignment, Course, User
-from tests.web.quizkit import make_course
+from tests.web.quizkit import make_course, quiz_form
 
 FREE_TEXT = (StringField, TextAreaField, EmailField, SearchField)
 BAD = ["Ana\x00", "\x1b[2JAna", "Ana \u202enimda", "Ana\u200bKim"]
@@ -77,17 +77,7 @@ def test_quiz_titles_refuse_hidden_characters(client, auth, instructor):
     auth.login(instructor.email)
     page = client.post(
         f"/teach/courses/{course.id}/assignments/new",
-        data={
-            "title": "Quiz \u202e1",
-            "opens_at": "2030-03-01T09:00",
-            "closes_at": "2030-03-08T09:00",
-            "attempts_allowed": "1",
-            "grading_method": "highest",
-            "show_marks": "immediately",
-            "show_answers": "after_close",
-            "source": "draw",
-            "draw_count": "3",
-        },
+        data=quiz_form(title="Quiz \u202e1", closes_at="2030-03-08T09:00", draw_count="3"),
     ).get_data(as_text=True)
     assert "Title contains invisible or control characters (U+202E)" in page
     assert db.session.scalar(select(Assignment.id)) is None

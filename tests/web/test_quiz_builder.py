@@ -15,23 +15,9 @@ from studyapp.models import Assignment, AssignmentQuestion, Attempt, Question, U
 from studyapp.services import ServiceError
 from studyapp.services import assignments as quiz
 from studyapp.services.bank import graded_types, retire_question
-from tests.web.quizkit import NOW, make_course, make_quiz
+from tests.web.quizkit import NOW, make_course, make_quiz, quiz_form
 
-
-def _form(**changes):  # type: ignore[no-untyped-def]
-    data = {
-        "title": "Quiz A",
-        "opens_at": "2030-03-01T09:00",
-        "closes_at": "2030-03-08T17:30",
-        "attempts_allowed": "1",
-        "grading_method": "highest",
-        "show_marks": "immediately",
-        "show_answers": "after_close",
-        "source": "draw",
-        "draw_count": "6",
-    }
-    data.update(changes)
-    return data
+_form = quiz_form
 
 
 def _tag(page: str, marker: str) -> str:

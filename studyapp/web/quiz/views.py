@@ -233,13 +233,8 @@ def save(attempt_id: int):
         flash("This page expired; your saved answers are below.", "warning")
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     answers, _ = _read(attempt, request.form)
-    try:
-        _save(attempt, answers, utcnow())
-    except quiz.AttemptGone:
-        return _gone_page()
-    except ServiceError as exc:
-        flash(str(exc), "warning")
-        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    if (elsewhere := _save_form(attempt, attempt_id, answers)) is not None:
+        return elsewhere
     if answers.refused:  # stay on the page, whatever button was pressed
         return redirect(_refused_page(attempt, answers))
     go = form.go.data or ""
@@ -291,17 +286,24 @@ def submit(attempt_id: int):
         return redirect(url_for("quiz.take", attempt_id=attempt_id))
     if attempt.state == AttemptState.OPEN:
         answers, _ = _read(attempt, request.form)
-        try:
-            _save(attempt, answers, utcnow())
-        except quiz.AttemptGone:
-            return _gone_page()
-        except ServiceError as exc:
-            flash(str(exc), "warning")
-            return redirect(url_for("quiz.result", attempt_id=attempt_id))
+        if (elsewhere := _save_form(attempt, attempt_id, answers)) is not None:
+            return elsewhere
         if answers.refused:
             flash("The quiz was not submitted: correct the answer below, then submit.", "warning")
             return redirect(_refused_page(attempt, answers))
     return _finish(attempt_id)
+
+
+def _save_form(attempt, attempt_id: int, answers):  # type: ignore[no-untyped-def]
+    """Save a posted page (Save, Submit); where to go instead when it cannot be, else None."""
+    try:
+        _save(attempt, answers, utcnow())
+    except quiz.AttemptGone:
+        return _gone_page()
+    except ServiceError as exc:  # submitted already, or out of time
+        flash(str(exc), "warning")
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    return None
 
 
 def _finish(attempt_id: int):  # type: ignore[no-untyped-def]
