@@ -3,7 +3,7 @@ ordering uses the up/down buttons, and the submit warning counts the whole attem
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from studyapp.core.questions import get_kind
 from studyapp.extensions import db
@@ -199,3 +199,25 @@ def test_a_practice_quiz_keeps_its_set_and_answers_on_reload(page, server_url, a
     page.goto(server_url + "/study/practice")
     assert page.locator("#practice-form").count() == 0  # finished: the setup page again
     assert page.js_errors == []
+
+
+def test_a_quiz_page_whose_attempt_was_removed_says_so_and_stops_saving(
+    page, server_url, app, artifacts
+):
+    """The autosave's 404 for a removed attempt is shown as its message, not retried."""
+    _quiz(page, server_url, multiple_choice=2)
+    _choose(page, 1, 1)
+    page.wait_for_selector("[data-save-state].saved")
+    with db.engine.begin() as conn:  # removed elsewhere (the student left the class, say)
+        conn.execute(delete(Attempt))
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/autosave") else None)
+    _choose(page, 1, 2)
+    state = page.locator("[data-save-state]")
+    _until(page, lambda: quiz.GONE in state.inner_text(), "the removed-attempt message")
+    assert state.inner_text() == "Not saved: " + quiz.GONE
+    page.screenshot(path=str(artifacts / "quiz-attempt-removed.png"))
+    page.wait_for_timeout(3000)  # no retries: saving again cannot help
+    assert len(sent) == 1
+    # The browser logs the 404 itself; the page's script raised nothing.
+    assert [e for e in page.js_errors if "status of 404" not in e] == []
